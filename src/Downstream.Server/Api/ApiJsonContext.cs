@@ -1,0 +1,20 @@
+using System.Text.Json.Serialization;
+using Downstream.Server.Auth;
+using Downstream.Server.Downloads;
+using Downstream.Server.Hosting;
+using Downstream.Server.Videos;
+
+namespace Downstream.Server.Api;
+
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
+[JsonSerializable(typeof(Envelope<object>))]
+[JsonSerializable(typeof(Envelope<string>))]
+[JsonSerializable(typeof(Envelope<VideoDto>))]
+[JsonSerializable(typeof(VideoListEnvelope))]
+[JsonSerializable(typeof(Envelope<Dictionary<string, DownloadDto>>))]
+[JsonSerializable(typeof(Envelope<TokenVerifyDto>))]
+[JsonSerializable(typeof(Envelope<HealthDto>))]
+[JsonSerializable(typeof(Dictionary<string, DownloadDto>))]
+public sealed partial class ApiJsonContext : JsonSerializerContext;

@@ -1,0 +1,53 @@
+using Downstream.Server.Api;
+using Downstream.Server.Storage;
+using Microsoft.AspNetCore.Http;
+
+namespace Downstream.Server.Auth;
+
+/// <summary>
+/// Reads <c>Authorization: Bearer</c> or <c>X-Auth-Email</c> + <c>X-Auth-Key</c>. Missing or unknown
+/// credentials are 401; a valid credential that does not reach the account is 403 (see docs/auth.md).
+/// </summary>
+public sealed class Authenticator(ICredentialStore credentials)
+{
+    public async Task<Principal> AuthenticateAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var authorization = request.Headers.Authorization.ToString();
+        if (authorization.Length > 0)
+        {
+            if (!authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+            {
+                throw ApiErrors.Unauthenticated("The Authorization header must be 'Bearer <API token>'.");
+            }
+
+            var secret = authorization["Bearer ".Length..].Trim();
+            var token = secret.Length is > 0 and <= 256 ? await credentials.FindTokenAsync(Secrets.Hash(secret), cancellationToken) : null;
+            if (token is null || token.Revoked is not null)
+            {
+                throw ApiErrors.Unauthenticated("The API token is not valid.");
+            }
+
+            return new Principal("token", token.Id, new HashSet<string>(StringComparer.Ordinal) { token.AccountId }, token.CanWrite);
+        }
+
+        var email = request.Headers["X-Auth-Email"].ToString();
+        var key = request.Headers["X-Auth-Key"].ToString();
+        if (email.Length == 0 && key.Length == 0)
+        {
+            throw ApiErrors.Unauthenticated("No credentials: send 'Authorization: Bearer <API token>' or X-Auth-Email with X-Auth-Key.");
+        }
+
+        if (email.Length == 0 || key.Length == 0)
+        {
+            throw ApiErrors.Unauthenticated(email.Length == 0 ? "X-Auth-Key needs X-Auth-Email beside it." : "X-Auth-Email needs X-Auth-Key beside it.");
+        }
+
+        var user = email.Length <= 254 ? await credentials.FindUserAsync(email, cancellationToken) : null;
+        if (user is null || !Secrets.Matches(key, user.KeyHash))
+        {
+            throw ApiErrors.Unauthenticated("Unknown X-Auth-Email or wrong X-Auth-Key.");
+        }
+
+        return new Principal("user", user.Email, user.AccountIds, CanWrite: true);
+    }
+}

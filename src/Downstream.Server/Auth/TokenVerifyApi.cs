@@ -1,0 +1,35 @@
+using Downstream.Server.Api;
+using Downstream.Server.Storage;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Downstream.Server.Auth;
+
+public sealed record TokenVerifyDto(string Id, string Status);
+
+/// <summary><c>GET /user/tokens/verify</c>: tells whether a bearer token is valid, as Cloudflare does.</summary>
+public static class TokenVerifyApi
+{
+    public static IEndpointRouteBuilder MapTokenVerifyApi(this IEndpointRouteBuilder routes)
+    {
+        routes.MapGet("/user/tokens/verify", Verify);
+        return routes;
+    }
+
+    public static async Task<Ok<Envelope<TokenVerifyDto>>> Verify(HttpRequest request, ICredentialStore credentials, CancellationToken cancellationToken)
+    {
+        var authorization = request.Headers.Authorization.ToString();
+        if (!authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            throw ApiErrors.Unauthenticated("Send the token as 'Authorization: Bearer <API token>'.");
+        }
+
+        var secret = authorization["Bearer ".Length..].Trim();
+        var token = secret.Length is > 0 and <= 256 ? await credentials.FindTokenAsync(Secrets.Hash(secret), cancellationToken) : null;
+        if (token is null || token.Revoked is not null)
+        {
+            throw new ApiException(StatusCodes.Status401Unauthorized, ApiErrors.InvalidTokenCode, "Invalid API Token");
+        }
+
+        return TypedResults.Ok(Envelope.Ok(new TokenVerifyDto(token.Id, "active")));
+    }
+}

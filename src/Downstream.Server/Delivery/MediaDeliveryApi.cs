@@ -1,0 +1,82 @@
+using System.Text.RegularExpressions;
+using Downstream.Server.Api;
+using Downstream.Server.Downloads;
+using Downstream.Server.Storage;
+using Microsoft.Net.Http.Headers;
+
+namespace Downstream.Server.Delivery;
+
+/// <summary>
+/// Serves finished downloads at <c>/{uid}/downloads/default.mp4</c> and <c>/audio.m4a</c>, with
+/// Range, ETag, Last-Modified and <c>?filename=</c>. Only ready files are served.
+/// </summary>
+public static partial class MediaDeliveryApi
+{
+    public static IEndpointRouteBuilder MapMediaDelivery(this IEndpointRouteBuilder app)
+    {
+        app.MapMethods("/{uid}/downloads/{file}", [HttpMethods.Get, HttpMethods.Head], Serve);
+        return app;
+    }
+
+    public static async Task<IResult> Serve(
+        string uid, string file, HttpRequest request, IVideoStore videos, IDownloadStore downloads, IBlobStore blobs,
+        ILoggerFactory loggers, CancellationToken cancellationToken)
+    {
+        var type = DownloadType.All.FirstOrDefault(t => t.FileName == file)
+            ?? throw ApiErrors.NotFound($"No such file '{ApiErrors.Shorten(file)}': downloads are default.mp4 and audio.m4a.");
+        var downloadName = FileName(request);
+        if (!Ids.IsValid(uid))
+        {
+            throw uid.Contains('.', StringComparison.Ordinal)
+                ? new ApiException(StatusCodes.Status401Unauthorized, ApiErrors.AuthenticationCode, "Signed URL tokens are not supported yet.")
+                : ApiErrors.NotFound($"Video not found: {ApiErrors.Shorten(uid)}");
+        }
+
+        var video = await videos.GetAsync(uid, cancellationToken) ?? throw ApiErrors.NotFound($"Video not found: {uid}");
+        if (video.RequireSignedUrls)
+        {
+            throw new ApiException(StatusCodes.Status401Unauthorized, ApiErrors.AuthenticationCode,
+                "This video requires signed URLs: use a signed token with downloadable: true in place of the video id.");
+        }
+
+        var download = await downloads.GetAsync(uid, type.Name, cancellationToken)
+            ?? throw ApiErrors.NotFound($"Video {uid} has no {type.Name} download; create it with POST .../stream/{uid}/downloads/{type.Name}.");
+        if (download.Status != DownloadStatuses.Ready)
+        {
+            throw ApiErrors.NotFound(download.Status == DownloadStatuses.Error
+                ? $"The {type.Name} download of video {uid} failed; create it again to retry."
+                : $"The {type.Name} download of video {uid} is not ready yet ({download.PercentComplete:0.#}% done).");
+        }
+
+        var blob = await blobs.GetAsync(DownloadType.BlobKey(uid, type), cancellationToken);
+        if (blob is null)
+        {
+            loggers.CreateLogger(typeof(MediaDeliveryApi)).LogError("Download {VideoUid} {Type} is ready but its file is missing", uid, type.Name);
+            throw ApiErrors.NotFound($"The {type.Name} download of video {uid} has no file; delete and create it again.");
+        }
+
+        return TypedResults.PhysicalFile(
+            blob.LocalPath,
+            type.ContentType,
+            downloadName is null ? null : downloadName + type.Extension,
+            lastModified: download.Modified,
+            entityTag: new EntityTagHeaderValue($"\"{download.JobId}\""),
+            enableRangeProcessing: true);
+    }
+
+    private static string? FileName(HttpRequest request)
+    {
+        if (!request.Query.TryGetValue("filename", out var values))
+        {
+            return null;
+        }
+
+        var name = values.ToString();
+        return values.Count == 1 && FileNamePattern().IsMatch(name)
+            ? name
+            : throw ApiErrors.InvalidParameter("filename", name, "must be 1 to 120 of A-Z, a-z, 0-9, '-' and '_' (the extension is added)");
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9_-]{1,120}$")]
+    private static partial Regex FileNamePattern();
+}

@@ -1,0 +1,101 @@
+using Downstream.Server.Hosting;
+using Downstream.Server.Jobs;
+using Downstream.Server.Media;
+using Downstream.Server.Storage;
+using Downstream.Server.Videos;
+using Microsoft.Extensions.Options;
+
+namespace Downstream.Server.Downloads;
+
+/// <summary>
+/// Makes one download file with ffmpeg into a staging file, records progress as it goes, and
+/// renames the file into place only after a clean exit, so no partial file is ever served.
+/// </summary>
+public sealed class DownloadJobHandler(
+    IVideoStore videos,
+    IDownloadStore downloads,
+    IBlobStore blobs,
+    FfmpegRunner ffmpeg,
+    JobLogs logs,
+    IOptions<DownstreamOptions> options,
+    TimeProvider time,
+    ILogger<DownloadJobHandler> logger) : IJobHandler
+{
+    private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(500);
+
+    public string Kind => JobKinds.Download;
+
+    public async Task RunAsync(Job job, CancellationToken cancellationToken)
+    {
+        var type = DownloadType.Find(job.DownloadType)
+            ?? throw new InvalidOperationException($"Job {job.Id} names no known download type.");
+        var video = await videos.GetAsync(job.VideoUid, cancellationToken);
+        var download = await downloads.GetAsync(job.VideoUid, type.Name, cancellationToken);
+        if (video is null || download is null || download.JobId != job.Id)
+        {
+            return;
+        }
+
+        var plan = video.Media is null ? null : DownloadPlanner.Plan(video.Media, type, options.Value.MaxHeight, out _);
+        var source = await blobs.GetAsync(VideoKeys.Source(video.Uid), cancellationToken);
+        if (plan is null || source is null)
+        {
+            await FailAsync(job, type, "The video's source media is missing.", cancellationToken);
+            return;
+        }
+
+        await using var output = await blobs.BeginWriteAsync(DownloadType.BlobKey(video.Uid, type), cancellationToken);
+        var arguments = FfmpegArguments.ForDownload(source.LocalPath, output.StagingPath, plan, options.Value.X264Preset);
+        var lastSaved = time.GetUtcNow();
+        var lastPercent = 0.0;
+        var exit = await ffmpeg.RunAsync(arguments, logs.PathOf(job.Id), async line =>
+        {
+            if (FfmpegProgress.Parse(line, video.Duration) is not { } percent || percent <= lastPercent)
+            {
+                return;
+            }
+
+            var now = time.GetUtcNow();
+            if (now - lastSaved < ProgressInterval)
+            {
+                return;
+            }
+
+            lastSaved = now;
+            lastPercent = percent;
+            await downloads.UpdateProgressAsync(video.Uid, type.Name, job.Id, percent, now, CancellationToken.None);
+        }, cancellationToken);
+
+        if (!exit.Succeeded || new FileInfo(output.StagingPath) is not { Exists: true, Length: > 0 })
+        {
+            logger.LogWarning("ffmpeg failed for {VideoUid} {Type} (exit {ExitCode}): {Error}", video.Uid, type.Name, exit.ExitCode, exit.ErrorTail);
+            await FailAsync(job, type, $"ffmpeg exited with code {exit.ExitCode}: {LastLine(exit.ErrorTail)}", cancellationToken);
+            return;
+        }
+
+        var blob = await output.CommitAsync(cancellationToken);
+        if (!await downloads.FinishAsync(video.Uid, type.Name, job.Id, DownloadStatuses.Ready, null, blob.Length, time.GetUtcNow(), CancellationToken.None))
+        {
+            // Deleted while we worked: take the file away again.
+            await blobs.DeleteAsync(DownloadType.BlobKey(video.Uid, type), CancellationToken.None);
+            return;
+        }
+
+        logger.LogInformation("Download {VideoUid} {Type} ready: {Bytes} bytes, {Mode}", video.Uid, type.Name, blob.Length, plan.IsRemux ? "remux" : "encode");
+    }
+
+    public Task GiveUpAsync(Job job, string reason, CancellationToken cancellationToken) =>
+        FailAsync(job, DownloadType.Find(job.DownloadType) ?? DownloadType.Default, reason, cancellationToken);
+
+    private async Task FailAsync(Job job, DownloadType type, string reason, CancellationToken cancellationToken)
+    {
+        logger.LogWarning("Download {VideoUid} {Type} failed: {Reason}", job.VideoUid, type.Name, reason);
+        await downloads.FinishAsync(job.VideoUid, type.Name, job.Id, DownloadStatuses.Error, reason, null, time.GetUtcNow(), cancellationToken);
+    }
+
+    private static string LastLine(string text)
+    {
+        var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return lines.Length == 0 ? "no error output" : lines[^1];
+    }
+}

@@ -1,0 +1,90 @@
+using Downstream.Server.Api;
+using Downstream.Server.Hosting;
+using Downstream.Server.Jobs;
+using Downstream.Server.Media;
+using Downstream.Server.Storage;
+using Downstream.Server.Videos;
+using Microsoft.Extensions.Options;
+
+namespace Downstream.Server.Downloads;
+
+/// <summary>Lists, creates and deletes the downloads of a video.</summary>
+public sealed class DownloadService(
+    VideoService videos,
+    IDownloadStore downloads,
+    IBlobStore blobs,
+    RunningJobs running,
+    JobSignal signal,
+    IOptions<DownstreamOptions> options,
+    TimeProvider time,
+    ILogger<DownloadService> logger)
+{
+    public async Task<IReadOnlyList<Download>> ListAsync(string accountId, string identifier, CancellationToken cancellationToken)
+    {
+        var video = await videos.GetAsync(accountId, identifier, cancellationToken);
+        return await downloads.ListAsync(video.Uid, cancellationToken);
+    }
+
+    /// <summary>Creates the download unless it exists (a repeat is a no-op); returns all downloads of the video.</summary>
+    public async Task<IReadOnlyList<Download>> CreateAsync(
+        string accountId, string identifier, DownloadType type, CancellationToken cancellationToken)
+    {
+        var video = await videos.GetAsync(accountId, identifier, cancellationToken);
+        if (!video.ReadyToStream || video.Media is null)
+        {
+            throw ApiErrors.BadRequest(
+                $"Video {video.Uid} is not ready to stream (state: {video.State}); downloads can be created once it is ready.");
+        }
+
+        var now = time.GetUtcNow();
+        var existing = await downloads.GetAsync(video.Uid, type.Name, cancellationToken);
+        if (existing is null || existing.Status == DownloadStatuses.Error)
+        {
+            var jobId = Ids.New();
+            var plan = DownloadPlanner.Plan(video.Media, type, options.Value.MaxHeight, out var reason);
+            var download = new Download
+            {
+                VideoUid = video.Uid,
+                Type = type.Name,
+                Status = plan is null ? DownloadStatuses.Error : DownloadStatuses.InProgress,
+                ErrorText = reason,
+                JobId = jobId,
+                Created = now,
+                Modified = now,
+            };
+            var job = plan is null ? null : new Job
+            {
+                Id = jobId,
+                Kind = JobKinds.Download,
+                VideoUid = video.Uid,
+                DownloadType = type.Name,
+                AvailableAt = now,
+                Created = now,
+            };
+            if (await downloads.CreateAsync(download, job, cancellationToken))
+            {
+                signal.Notify();
+                logger.LogInformation("Download {VideoUid} {Type} queued as job {JobId}", video.Uid, type.Name, jobId);
+            }
+            else if (plan is null)
+            {
+                logger.LogWarning("Download {VideoUid} {Type} cannot be made: {Reason}", video.Uid, type.Name, reason);
+            }
+        }
+
+        return await downloads.ListAsync(video.Uid, cancellationToken);
+    }
+
+    /// <summary>Deletes one download, stopping its job and removing its file.</summary>
+    public async Task DeleteAsync(string accountId, string identifier, DownloadType type, CancellationToken cancellationToken)
+    {
+        var video = await videos.GetAsync(accountId, identifier, cancellationToken);
+        if (!await downloads.DeleteAsync(video.Uid, type.Name, cancellationToken))
+        {
+            throw ApiErrors.NotFound($"Download not found: {video.Uid}/{type.Name}");
+        }
+
+        running.Cancel(video.Uid, type.Name);
+        await blobs.DeleteAsync(DownloadType.BlobKey(video.Uid, type), CancellationToken.None);
+    }
+}

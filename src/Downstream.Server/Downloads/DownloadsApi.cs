@@ -1,0 +1,67 @@
+using Downstream.Server.Api;
+using Downstream.Server.Hosting;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Downstream.Server.Downloads;
+
+/// <summary>
+/// The Downloads API. The bare <c>/downloads</c> routes act on <c>default</c>, as Cloudflare's do;
+/// POST ignores its body (none, <c>{}</c> or any JSON) and is idempotent.
+/// </summary>
+public static class DownloadsApi
+{
+    public static RouteGroupBuilder MapDownloadsApi(this RouteGroupBuilder stream)
+    {
+        stream.MapGet("/{identifier}/downloads", List);
+        stream.MapPost("/{identifier}/downloads", CreateDefault);
+        stream.MapDelete("/{identifier}/downloads", DeleteDefault);
+        stream.MapPost("/{identifier}/downloads/{download_type}", Create);
+        stream.MapDelete("/{identifier}/downloads/{download_type}", Delete);
+        return stream;
+    }
+
+    public static async Task<Ok<Envelope<Dictionary<string, DownloadDto>>>> List(
+        [FromRoute(Name = "account_id")] string accountId, string identifier, HttpRequest request,
+        DownloadService service, PublicUrls urls, CancellationToken cancellationToken)
+    {
+        var downloads = await service.ListAsync(accountId, identifier, cancellationToken);
+        return TypedResults.Ok(Envelope.Ok(ToMap(downloads, request, urls)));
+    }
+
+    public static async Task<Ok<Envelope<Dictionary<string, DownloadDto>>>> Create(
+        [FromRoute(Name = "account_id")] string accountId, string identifier, [FromRoute(Name = "download_type")] string downloadType,
+        HttpRequest request, DownloadService service, PublicUrls urls, CancellationToken cancellationToken)
+    {
+        var type = DownloadType.Require(downloadType);
+        await JsonBody.ReadAsync(request, cancellationToken);
+        var downloads = await service.CreateAsync(accountId, identifier, type, cancellationToken);
+        return TypedResults.Ok(Envelope.Ok(ToMap(downloads, request, urls)));
+    }
+
+    public static Task<Ok<Envelope<Dictionary<string, DownloadDto>>>> CreateDefault(
+        [FromRoute(Name = "account_id")] string accountId, string identifier,
+        HttpRequest request, DownloadService service, PublicUrls urls, CancellationToken cancellationToken) =>
+        Create(accountId, identifier, DownloadType.Default.Name, request, service, urls, cancellationToken);
+
+    public static Task<Ok<Envelope<string>>> DeleteDefault(
+        [FromRoute(Name = "account_id")] string accountId, string identifier, DownloadService service, CancellationToken cancellationToken) =>
+        Delete(accountId, identifier, DownloadType.Default.Name, service, cancellationToken);
+
+    public static async Task<Ok<Envelope<string>>> Delete(
+        [FromRoute(Name = "account_id")] string accountId, string identifier, [FromRoute(Name = "download_type")] string downloadType,
+        DownloadService service, CancellationToken cancellationToken)
+    {
+        await service.DeleteAsync(accountId, identifier, DownloadType.Require(downloadType), cancellationToken);
+        return TypedResults.Ok(Envelope.Ok("ok"));
+    }
+
+    private static Dictionary<string, DownloadDto> ToMap(IReadOnlyList<Download> downloads, HttpRequest request, PublicUrls urls) =>
+        downloads
+            .Select(d => (Download: d, Type: DownloadType.Find(d.Type)))
+            .Where(x => x.Type is not null)
+            .OrderBy(x => x.Type!.Name == DownloadType.Default.Name ? 0 : 1)
+            .ToDictionary(
+                x => x.Type!.Name,
+                x => new DownloadDto(x.Download.Status, Math.Round(x.Download.PercentComplete, 1), urls.Media(request, x.Download.VideoUid, x.Type!.FileName)));
+}

@@ -1,0 +1,75 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Downstream.Server.Hosting;
+
+/// <summary>
+/// Settings of the server, bound from the <c>Downstream</c> section of configuration and from the
+/// <c>DOWNSTREAM_*</c> environment variables (see <see cref="EnvironmentAliases"/>).
+/// </summary>
+public sealed class DownstreamOptions
+{
+    public const string SectionName = "Downstream";
+
+    /// <summary>Folder for the SQLite file, media and job logs. Default <c>./data</c>.</summary>
+    [Required]
+    public string DataDir { get; set; } = "data";
+
+    /// <summary>Base of the media URLs the API returns. Default: the first listen URL.</summary>
+    public string? PublicUrl { get; set; }
+
+    /// <summary>The default account (32 lowercase hex). Default: generated on first start and kept.</summary>
+    [RegularExpression("^[0-9a-f]{32}$", ErrorMessage = "DOWNSTREAM_ACCOUNT_ID must be 32 lowercase hexadecimal characters.")]
+    public string? AccountId { get; set; }
+
+    /// <summary>An API token that is made sure to exist with Stream Read and Write on the default account.</summary>
+    [MinLength(16, ErrorMessage = "DOWNSTREAM_API_TOKEN must be at least 16 characters.")]
+    public string? ApiToken { get; set; }
+
+    /// <summary>With <see cref="AuthKey"/>: a user with this global key, member of the default account.</summary>
+    [EmailAddress(ErrorMessage = "DOWNSTREAM_AUTH_EMAIL must be an e-mail address.")]
+    public string? AuthEmail { get; set; }
+
+    /// <summary>The global API key of <see cref="AuthEmail"/>.</summary>
+    [MinLength(16, ErrorMessage = "DOWNSTREAM_AUTH_KEY must be at least 16 characters.")]
+    public string? AuthKey { get; set; }
+
+    /// <summary>Largest accepted upload or copied file in bytes. Default 30 GB, Cloudflare's input limit.</summary>
+    [Range(1, long.MaxValue)]
+    public long MaxUploadBytes { get; set; } = 30_000_000_000;
+
+    /// <summary>Height cap of <c>default.mp4</c>; smaller sources are never upscaled. Default 1080.</summary>
+    [Range(144, 4320)]
+    public int MaxHeight { get; set; } = 1080;
+
+    /// <summary>Jobs run at once by this node. Default: one per two cores, at least one.</summary>
+    [Range(1, 256)]
+    public int WorkerConcurrency { get; set; } = Math.Max(1, Environment.ProcessorCount / 2);
+
+    /// <summary>How long a claimed job stays owned without a heartbeat. Default 30 s.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan JobLease { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often an idle worker looks for jobs queued by other nodes. Default 2 s.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:10:00")]
+    public TimeSpan JobPollInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Attempts before a job is given up and its download marked <c>error</c>. Default 3.</summary>
+    [Range(1, 20)]
+    public int JobMaxAttempts { get; set; } = 3;
+
+    /// <summary>The x264 preset used when a download must be encoded. Default <c>veryfast</c>.</summary>
+    [RegularExpression("^(ultrafast|superfast|veryfast|faster|fast|medium|slow|slower|veryslow)$")]
+    public string X264Preset { get; set; } = "veryfast";
+
+    /// <summary>The ffmpeg executable. Default <c>ffmpeg</c> from PATH.</summary>
+    [Required]
+    public string FfmpegPath { get; set; } = "ffmpeg";
+
+    /// <summary>The ffprobe executable. Default <c>ffprobe</c> from PATH.</summary>
+    [Required]
+    public string FfprobePath { get; set; } = "ffprobe";
+
+    public string DatabasePath => Path.Combine(FullDataDir, "downstream.db");
+
+    public string FullDataDir => Path.GetFullPath(DataDir);
+}

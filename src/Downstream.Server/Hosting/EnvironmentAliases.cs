@@ -1,0 +1,38 @@
+namespace Downstream.Server.Hosting;
+
+/// <summary>
+/// Maps the documented <c>DOWNSTREAM_*</c> variables onto the <c>Downstream</c> options section,
+/// so they override <c>appsettings.json</c> like any other environment variable.
+/// </summary>
+public static class EnvironmentAliases
+{
+    private static readonly (string Variable, string Key)[] Aliases =
+    [
+        ("DOWNSTREAM_DATA_DIR", nameof(DownstreamOptions.DataDir)),
+        ("DOWNSTREAM_PUBLIC_URL", nameof(DownstreamOptions.PublicUrl)),
+        ("DOWNSTREAM_ACCOUNT_ID", nameof(DownstreamOptions.AccountId)),
+        ("DOWNSTREAM_API_TOKEN", nameof(DownstreamOptions.ApiToken)),
+        ("DOWNSTREAM_AUTH_EMAIL", nameof(DownstreamOptions.AuthEmail)),
+        ("DOWNSTREAM_AUTH_KEY", nameof(DownstreamOptions.AuthKey)),
+        ("DOWNSTREAM_MAX_UPLOAD_BYTES", nameof(DownstreamOptions.MaxUploadBytes)),
+        ("DOWNSTREAM_MAX_HEIGHT", nameof(DownstreamOptions.MaxHeight)),
+        ("DOWNSTREAM_WORKER_CONCURRENCY", nameof(DownstreamOptions.WorkerConcurrency)),
+        ("DOWNSTREAM_JOB_LEASE", nameof(DownstreamOptions.JobLease)),
+        ("DOWNSTREAM_JOB_POLL_INTERVAL", nameof(DownstreamOptions.JobPollInterval)),
+    ];
+
+    public static IConfigurationBuilder AddDownstreamEnvironment(this IConfigurationBuilder builder)
+    {
+        var values = new Dictionary<string, string?>();
+        foreach (var (variable, key) in Aliases)
+        {
+            var value = Environment.GetEnvironmentVariable(variable);
+            if (!string.IsNullOrEmpty(value))
+            {
+                values[$"{DownstreamOptions.SectionName}:{key}"] = value;
+            }
+        }
+
+        return builder.AddInMemoryCollection(values);
+    }
+}

@@ -1,0 +1,81 @@
+using Downstream.Server.Api;
+using Downstream.Server.Auth;
+using Downstream.Server.Downloads;
+using Downstream.Server.Jobs;
+using Downstream.Server.Media;
+using Downstream.Server.Storage;
+using Downstream.Server.Storage.Sqlite;
+using Downstream.Server.Videos;
+using Microsoft.Extensions.Options;
+
+namespace Downstream.Server.Hosting;
+
+public static class ServiceRegistration
+{
+    /// <summary>Options, stores, media tools, jobs and API services of the server.</summary>
+    public static WebApplicationBuilder AddDownstream(this WebApplicationBuilder builder)
+    {
+        builder.Configuration.AddDownstreamEnvironment();
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]))
+        {
+            builder.WebHost.UseUrls("http://127.0.0.1:8080");
+        }
+
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = JsonBody.MaxBytes;
+        });
+
+        var services = builder.Services;
+        services.AddOptions<DownstreamOptions>()
+            .BindConfiguration(DownstreamOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default));
+        services.AddSingleton(TimeProvider.System);
+
+        services.AddSingleton(sp => new SqliteDatabase(sp.GetRequiredService<IOptions<DownstreamOptions>>().Value.DatabasePath));
+        services.AddSingleton<IVideoStore, SqliteVideoStore>();
+        services.AddSingleton<IDownloadStore, SqliteDownloadStore>();
+        services.AddSingleton<IJobQueue, SqliteJobQueue>();
+        services.AddSingleton<ICredentialStore, SqliteCredentialStore>();
+        services.AddSingleton<IBlobStore>(sp => new LocalBlobStore(
+            Path.Combine(sp.GetRequiredService<IOptions<DownstreamOptions>>().Value.FullDataDir, "media")));
+
+        services.AddSingleton(sp => FfmpegValidator
+            .ValidateAsync(sp.GetRequiredService<IOptions<DownstreamOptions>>().Value, CancellationToken.None).GetAwaiter().GetResult());
+        services.AddSingleton<FfmpegRunner>();
+        services.AddSingleton<MediaProber>();
+
+        services.AddSingleton<Authenticator>();
+        services.AddSingleton<StreamAccessFilter>();
+        services.AddSingleton<Bootstrap>();
+        services.AddSingleton<PublicUrls>();
+
+        services.AddSingleton<RunningJobs>();
+        services.AddSingleton<JobSignal>();
+        services.AddSingleton<JobLogs>();
+        services.AddSingleton<IJobHandler, DownloadJobHandler>();
+        services.AddSingleton<IJobHandler, CopyJobHandler>();
+        services.AddHostedService<JobWorker>();
+        services.AddHostedService<Janitor>();
+        services.AddHttpClient(CopyJobHandler.HttpClientName, client =>
+        {
+            client.Timeout = Timeout.InfiniteTimeSpan;
+            client.DefaultRequestHeaders.UserAgent.ParseAdd("Downstream/1.0 (copy from URL)");
+        });
+
+        services.AddSingleton<VideoIngest>();
+        services.AddSingleton<VideoService>();
+        services.AddSingleton<DownloadService>();
+        return builder;
+    }
+
+    /// <summary>Creates the schema, checks ffmpeg and sets up credentials before the server listens.</summary>
+    public static async Task<BootstrapResult> PrepareAsync(this IServiceProvider services, CancellationToken cancellationToken)
+    {
+        await services.GetRequiredService<SqliteDatabase>().MigrateAsync(cancellationToken);
+        return await services.GetRequiredService<Bootstrap>().RunAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,25 @@
+namespace Downstream.Server.Jobs;
+
+/// <summary>A durable unit of work, claimed by one worker at a time under a lease.</summary>
+public sealed record Job
+{
+    public required string Id { get; init; }
+
+    public required string Kind { get; init; }
+
+    public required string VideoUid { get; init; }
+
+    public string? DownloadType { get; init; }
+
+    public int Attempts { get; init; }
+
+    public required DateTimeOffset AvailableAt { get; init; }
+
+    public required DateTimeOffset Created { get; init; }
+}
+
+public static class JobKinds
+{
+    public const string Download = "download";
+    public const string Copy = "copy";
+}

@@ -1,0 +1,49 @@
+using Downstream.Server.Jobs;
+using Downstream.Server.Videos;
+
+namespace Downstream.Server.Storage;
+
+/// <summary>Videos of all accounts. Deleting one removes its downloads and jobs with it.</summary>
+public interface IVideoStore
+{
+    /// <summary>Adds a video, and with it the job that ingests it when one is given.</summary>
+    Task InsertAsync(Video video, Job? ingestJob, CancellationToken cancellationToken);
+
+    Task<Video?> GetAsync(string uid, CancellationToken cancellationToken);
+
+    Task<VideoPage> ListAsync(string accountId, VideoQuery query, CancellationToken cancellationToken);
+
+    /// <summary>Writes every field of the video; false when it no longer exists.</summary>
+    Task<bool> UpdateAsync(Video video, CancellationToken cancellationToken);
+
+    Task<bool> DeleteAsync(string uid, CancellationToken cancellationToken);
+
+    /// <summary>Uids of videos whose <c>scheduledDeletion</c> has passed.</summary>
+    Task<IReadOnlyList<string>> ListExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken);
+}
+
+public sealed record VideoQuery
+{
+    public int Limit { get; init; } = 1000;
+
+    public bool Ascending { get; init; }
+
+    public DateTimeOffset? Before { get; init; }
+
+    public DateTimeOffset? After { get; init; }
+
+    public DateTimeOffset? Start { get; init; }
+
+    public DateTimeOffset? End { get; init; }
+
+    public string? State { get; init; }
+
+    public string? Search { get; init; }
+
+    public string? Creator { get; init; }
+}
+
+/// <param name="Videos">The page.</param>
+/// <param name="Range">Videos matching the filters from the cursor on, this page included.</param>
+/// <param name="Total">Videos matching the filters, whatever the cursor.</param>
+public sealed record VideoPage(IReadOnlyList<Video> Videos, int Range, int Total);

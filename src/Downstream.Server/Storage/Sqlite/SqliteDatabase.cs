@@ -1,0 +1,124 @@
+using Dapper;
+using Microsoft.Data.Sqlite;
+
+namespace Downstream.Server.Storage.Sqlite;
+
+/// <summary>
+/// Opens connections to the SQLite file and creates its schema. WAL lets readers run beside the
+/// one writer; the busy timeout makes writers queue instead of failing under load.
+/// </summary>
+public sealed class SqliteDatabase
+{
+    private readonly string _connectionString;
+
+    public SqliteDatabase(string path)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            ForeignKeys = true,
+            Pooling = true,
+            DefaultTimeout = 30,
+        }.ToString();
+        DefaultTypeMap.MatchNamesWithUnderscores = true;
+    }
+
+    public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA busy_timeout = 30000; PRAGMA synchronous = NORMAL;";
+        await command.ExecuteNonQueryAsync(cancellationToken);
+        return connection;
+    }
+
+    public async Task MigrateAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition("PRAGMA journal_mode = WAL;", cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(new CommandDefinition(Schema, cancellationToken: cancellationToken));
+    }
+
+    private const string Schema = """
+        CREATE TABLE IF NOT EXISTS settings (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL);
+
+        CREATE TABLE IF NOT EXISTS accounts (
+            id TEXT PRIMARY KEY,
+            created INTEGER NOT NULL);
+
+        CREATE TABLE IF NOT EXISTS api_tokens (
+            id TEXT PRIMARY KEY,
+            secret_hash BLOB NOT NULL UNIQUE,
+            account_id TEXT NOT NULL REFERENCES accounts(id),
+            can_write INTEGER NOT NULL,
+            name TEXT NOT NULL,
+            created INTEGER NOT NULL,
+            revoked INTEGER);
+
+        CREATE TABLE IF NOT EXISTS users (
+            email TEXT PRIMARY KEY COLLATE NOCASE,
+            key_hash BLOB NOT NULL,
+            created INTEGER NOT NULL);
+
+        CREATE TABLE IF NOT EXISTS memberships (
+            email TEXT NOT NULL REFERENCES users(email) ON DELETE CASCADE,
+            account_id TEXT NOT NULL REFERENCES accounts(id),
+            PRIMARY KEY (email, account_id));
+
+        CREATE TABLE IF NOT EXISTS videos (
+            uid TEXT PRIMARY KEY,
+            account_id TEXT NOT NULL REFERENCES accounts(id),
+            state TEXT NOT NULL,
+            pct_complete REAL NOT NULL DEFAULT 0,
+            error_reason_code TEXT,
+            error_reason_text TEXT,
+            duration REAL NOT NULL DEFAULT -1,
+            width INTEGER NOT NULL DEFAULT -1,
+            height INTEGER NOT NULL DEFAULT -1,
+            size INTEGER NOT NULL DEFAULT 0,
+            meta TEXT NOT NULL DEFAULT '{}',
+            name TEXT,
+            creator TEXT,
+            require_signed_urls INTEGER NOT NULL DEFAULT 0,
+            allowed_origins TEXT NOT NULL DEFAULT '[]',
+            thumbnail_timestamp_pct REAL NOT NULL DEFAULT 0,
+            scheduled_deletion INTEGER,
+            max_duration_seconds INTEGER NOT NULL DEFAULT -1,
+            source_url TEXT,
+            media TEXT,
+            created INTEGER NOT NULL,
+            modified INTEGER NOT NULL,
+            uploaded INTEGER,
+            ready_at INTEGER);
+        CREATE INDEX IF NOT EXISTS videos_by_account ON videos(account_id, created, uid);
+
+        CREATE TABLE IF NOT EXISTS downloads (
+            video_uid TEXT NOT NULL REFERENCES videos(uid) ON DELETE CASCADE,
+            type TEXT NOT NULL,
+            status TEXT NOT NULL,
+            percent_complete REAL NOT NULL DEFAULT 0,
+            error_text TEXT,
+            job_id TEXT NOT NULL,
+            size INTEGER,
+            created INTEGER NOT NULL,
+            modified INTEGER NOT NULL,
+            PRIMARY KEY (video_uid, type));
+
+        CREATE TABLE IF NOT EXISTS jobs (
+            id TEXT PRIMARY KEY,
+            kind TEXT NOT NULL,
+            video_uid TEXT NOT NULL REFERENCES videos(uid) ON DELETE CASCADE,
+            download_type TEXT,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            lease_owner TEXT,
+            lease_expires INTEGER,
+            available_at INTEGER NOT NULL,
+            created INTEGER NOT NULL,
+            FOREIGN KEY (video_uid, download_type) REFERENCES downloads(video_uid, type) ON DELETE CASCADE);
+        CREATE INDEX IF NOT EXISTS jobs_ready ON jobs(available_at, created);
+        """;
+}

@@ -1,0 +1,127 @@
+using Dapper;
+using Downstream.Server.Downloads;
+using Downstream.Server.Jobs;
+
+namespace Downstream.Server.Storage.Sqlite;
+
+public sealed class SqliteDownloadStore(SqliteDatabase database) : IDownloadStore
+{
+    private const string Columns = "video_uid, type, status, percent_complete, error_text, job_id, size, created, modified";
+
+    public async Task<IReadOnlyList<Download>> ListAsync(string videoUid, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<DownloadRow>(new CommandDefinition(
+            $"SELECT {Columns} FROM downloads WHERE video_uid = @videoUid ORDER BY type DESC", new { videoUid },
+            cancellationToken: cancellationToken));
+        return [.. rows.Select(r => r.ToDownload())];
+    }
+
+    public async Task<Download?> GetAsync(string videoUid, string type, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<DownloadRow>(new CommandDefinition(
+            $"SELECT {Columns} FROM downloads WHERE video_uid = @videoUid AND type = @type", new { videoUid, type },
+            cancellationToken: cancellationToken));
+        return row?.ToDownload();
+    }
+
+    public async Task<bool> CreateAsync(Download download, Job? job, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+
+        // One statement decides under the write lock: insert, or restart a failed download, or leave it.
+        var changed = await connection.ExecuteAsync(new CommandDefinition($"""
+            INSERT INTO downloads ({Columns})
+            VALUES (@VideoUid, @Type, @Status, @PercentComplete, @ErrorText, @JobId, @Size, @Created, @Modified)
+            ON CONFLICT (video_uid, type) DO UPDATE SET
+                status = excluded.status, percent_complete = excluded.percent_complete,
+                error_text = excluded.error_text, job_id = excluded.job_id, size = NULL, modified = excluded.modified
+            WHERE downloads.status = 'error' AND excluded.status <> 'error'
+            """, DownloadRow.From(download), transaction, cancellationToken: cancellationToken));
+        if (changed == 0)
+        {
+            return false;
+        }
+
+        if (job is not null)
+        {
+            await SqliteJobQueue.InsertAsync(connection, transaction, job, cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return job is not null;
+    }
+
+    public async Task<bool> DeleteAsync(string videoUid, string type, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.ExecuteAsync(new CommandDefinition(
+            "DELETE FROM downloads WHERE video_uid = @videoUid AND type = @type", new { videoUid, type },
+            cancellationToken: cancellationToken)) == 1;
+    }
+
+    public async Task<bool> UpdateProgressAsync(
+        string videoUid, string type, string jobId, double percent, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.ExecuteAsync(new CommandDefinition("""
+            UPDATE downloads SET percent_complete = @percent, modified = @now
+            WHERE video_uid = @videoUid AND type = @type AND job_id = @jobId AND status = 'inprogress'
+            """, new { videoUid, type, jobId, percent, now = UnixTime.To(now) }, cancellationToken: cancellationToken)) == 1;
+    }
+
+    public async Task<bool> FinishAsync(
+        string videoUid, string type, string jobId, string status, string? errorText, long? size, DateTimeOffset now,
+        CancellationToken cancellationToken)
+    {
+        var percent = status == DownloadStatuses.Ready ? 100.0 : 0.0;
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.ExecuteAsync(new CommandDefinition("""
+            UPDATE downloads SET status = @status, error_text = @errorText, size = @size, modified = @now,
+                percent_complete = CASE WHEN @status = 'ready' THEN 100 ELSE percent_complete END
+            WHERE video_uid = @videoUid AND type = @type AND job_id = @jobId
+            """, new { videoUid, type, jobId, status, errorText, size, percent, now = UnixTime.To(now) },
+            cancellationToken: cancellationToken)) == 1;
+    }
+
+    internal sealed class DownloadRow
+    {
+        public string VideoUid { get; set; } = "";
+        public string Type { get; set; } = "";
+        public string Status { get; set; } = "";
+        public double PercentComplete { get; set; }
+        public string? ErrorText { get; set; }
+        public string JobId { get; set; } = "";
+        public long? Size { get; set; }
+        public long Created { get; set; }
+        public long Modified { get; set; }
+
+        public static DownloadRow From(Download d) => new()
+        {
+            VideoUid = d.VideoUid,
+            Type = d.Type,
+            Status = d.Status,
+            PercentComplete = d.PercentComplete,
+            ErrorText = d.ErrorText,
+            JobId = d.JobId,
+            Size = d.Size,
+            Created = UnixTime.To(d.Created),
+            Modified = UnixTime.To(d.Modified),
+        };
+
+        public Download ToDownload() => new()
+        {
+            VideoUid = VideoUid,
+            Type = Type,
+            Status = Status,
+            PercentComplete = PercentComplete,
+            ErrorText = ErrorText,
+            JobId = JobId,
+            Size = Size,
+            Created = UnixTime.From(Created),
+            Modified = UnixTime.From(Modified),
+        };
+    }
+}

@@ -1,0 +1,130 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Downstream.Server.Api;
+using Downstream.Server.Hosting;
+using Downstream.Server.Jobs;
+using Downstream.Server.Storage;
+using Microsoft.Extensions.Options;
+
+namespace Downstream.Server.Videos;
+
+/// <summary>Creating, reading, editing and deleting videos of an account.</summary>
+public sealed class VideoService(
+    IVideoStore videos,
+    IBlobStore blobs,
+    VideoIngest ingest,
+    RunningJobs running,
+    JobSignal signal,
+    IOptions<DownstreamOptions> options,
+    TimeProvider time,
+    ILogger<VideoService> logger)
+{
+    /// <summary>The video, or 404 when it does not exist in this account.</summary>
+    public async Task<Video> GetAsync(string accountId, string identifier, CancellationToken cancellationToken)
+    {
+        var uid = Ids.Require(identifier, "identifier");
+        var video = await videos.GetAsync(uid, cancellationToken);
+        return video is not null && video.AccountId == accountId
+            ? video
+            : throw ApiErrors.NotFound($"Video not found: {uid}");
+    }
+
+    public async Task<Video> UploadAsync(string accountId, HttpRequest request, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var video = NewVideo(accountId, VideoStates.Queued, now);
+        await using var source = await blobs.BeginWriteAsync(VideoKeys.Source(video.Uid), cancellationToken);
+        var file = await UploadReader.CopyFileFieldAsync(request, source.StagingPath, options.Value.MaxUploadBytes, cancellationToken);
+        if (file.FileName is not null)
+        {
+            video = video with { Meta = new JsonObject { ["name"] = file.FileName }.ToJsonString(), Name = file.FileName };
+        }
+
+        var creator = request.Headers["Upload-Creator"].ToString();
+        if (creator.Length > 0)
+        {
+            video = video with { Creator = VideoEdit.UploadCreator(creator) };
+        }
+
+        video = await ingest.FinishAsync(video, source, file.Length, cancellationToken);
+        await videos.InsertAsync(video, null, cancellationToken);
+        logger.LogInformation("Video {Uid} uploaded: {Bytes} bytes, {State}", video.Uid, file.Length, video.State);
+        return video;
+    }
+
+    public async Task<Video> CopyAsync(string accountId, JsonElement? body, string? uploadCreator, CancellationToken cancellationToken)
+    {
+        if (body is not { } request)
+        {
+            throw ApiErrors.BadRequest("The request body must be JSON with the field 'url'.");
+        }
+
+        var urlText = request.TryGetProperty("url", out var url) && url.ValueKind == JsonValueKind.String ? url.GetString()
+            : request.TryGetProperty("input", out var input) && input.ValueKind == JsonValueKind.String ? input.GetString()
+            : throw ApiErrors.InvalidUrl("The field 'url' is required and must be a string.");
+        if (!Uri.TryCreate(urlText, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") || urlText!.Length > 2048)
+        {
+            throw ApiErrors.InvalidUrl($"Invalid URL '{ApiErrors.Shorten(urlText ?? "")}': it must be an absolute http or https URL.");
+        }
+
+        var now = time.GetUtcNow();
+        var video = VideoEdit.Apply(NewVideo(accountId, VideoStates.Downloading, now) with { SourceUrl = uri.AbsoluteUri }, request, now);
+        var meta = JsonNode.Parse(video.Meta)!.AsObject();
+        meta["downloaded-from"] = uri.AbsoluteUri;
+        if (!string.IsNullOrEmpty(uploadCreator) && video.Creator is null)
+        {
+            video = video with { Creator = VideoEdit.UploadCreator(uploadCreator) };
+        }
+
+        video = video with { Meta = meta.ToJsonString() };
+        var job = new Job { Id = Ids.New(), Kind = JobKinds.Copy, VideoUid = video.Uid, AvailableAt = now, Created = now };
+        await videos.InsertAsync(video, job, cancellationToken);
+        signal.Notify();
+        return video;
+    }
+
+    public async Task<Video> EditAsync(string accountId, string identifier, JsonElement? body, CancellationToken cancellationToken)
+    {
+        var video = await GetAsync(accountId, identifier, cancellationToken);
+        if (body is not { } changes)
+        {
+            return video;
+        }
+
+        var edited = VideoEdit.Apply(video, changes, time.GetUtcNow());
+        return await videos.UpdateAsync(edited, cancellationToken)
+            ? edited
+            : throw ApiErrors.NotFound($"Video not found: {video.Uid}");
+    }
+
+    public Task<VideoPage> ListAsync(string accountId, VideoQuery query, CancellationToken cancellationToken) =>
+        videos.ListAsync(accountId, query, cancellationToken);
+
+    /// <summary>Deletes the video, its downloads and files, and stops their jobs.</summary>
+    public async Task DeleteAsync(string accountId, string identifier, CancellationToken cancellationToken)
+    {
+        var video = await GetAsync(accountId, identifier, cancellationToken);
+        await DeleteAsync(video.Uid, cancellationToken);
+    }
+
+    public async Task DeleteAsync(string uid, CancellationToken cancellationToken)
+    {
+        if (!await videos.DeleteAsync(uid, cancellationToken))
+        {
+            throw ApiErrors.NotFound($"Video not found: {uid}");
+        }
+
+        running.Cancel(uid);
+        await blobs.DeletePrefixAsync(VideoKeys.Prefix(uid), CancellationToken.None);
+        logger.LogInformation("Video {Uid} deleted", uid);
+    }
+
+    private static Video NewVideo(string accountId, string state, DateTimeOffset now) => new()
+    {
+        Uid = Ids.New(),
+        AccountId = accountId,
+        State = state,
+        Created = now,
+        Modified = now,
+    };
+}

@@ -1,0 +1,64 @@
+using Downstream.Server.Api;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Downstream.Server.Videos;
+
+/// <summary>The video routes under <c>/accounts/{account_id}/stream</c>.</summary>
+public static class VideosApi
+{
+    public static RouteGroupBuilder MapVideosApi(this RouteGroupBuilder stream)
+    {
+        stream.MapPost("", Upload).DisableAntiforgery();
+        stream.MapPost("/copy", Copy);
+        stream.MapGet("", List);
+        stream.MapGet("/{identifier}", Get);
+        stream.MapPost("/{identifier}", Edit);
+        stream.MapDelete("/{identifier}", Delete);
+        return stream;
+    }
+
+    public static async Task<Ok<Envelope<VideoDto>>> Upload(
+        [FromRoute(Name = "account_id")] string accountId, HttpRequest request, VideoService videos, CancellationToken cancellationToken)
+    {
+        var video = await videos.UploadAsync(accountId, request, cancellationToken);
+        return TypedResults.Ok(Envelope.Ok(VideoDto.From(video)));
+    }
+
+    public static async Task<Ok<Envelope<VideoDto>>> Copy(
+        [FromRoute(Name = "account_id")] string accountId, HttpRequest request, VideoService videos, CancellationToken cancellationToken)
+    {
+        var body = await JsonBody.ReadObjectAsync(request, cancellationToken);
+        var video = await videos.CopyAsync(accountId, body, request.Headers["Upload-Creator"].ToString(), cancellationToken);
+        return TypedResults.Ok(Envelope.Ok(VideoDto.From(video)));
+    }
+
+    public static async Task<Ok<VideoListEnvelope>> List(
+        [FromRoute(Name = "account_id")] string accountId, HttpRequest request, VideoService videos, CancellationToken cancellationToken)
+    {
+        var page = await videos.ListAsync(accountId, VideoQueryParser.Parse(request.Query), cancellationToken);
+        return TypedResults.Ok(new VideoListEnvelope([.. page.Videos.Select(VideoDto.From)], true, [], [], page.Range, page.Total));
+    }
+
+    public static async Task<Ok<Envelope<VideoDto>>> Get(
+        [FromRoute(Name = "account_id")] string accountId, string identifier, VideoService videos, CancellationToken cancellationToken)
+    {
+        var video = await videos.GetAsync(accountId, identifier, cancellationToken);
+        return TypedResults.Ok(Envelope.Ok(VideoDto.From(video)));
+    }
+
+    public static async Task<Ok<Envelope<VideoDto>>> Edit(
+        [FromRoute(Name = "account_id")] string accountId, string identifier, HttpRequest request, VideoService videos, CancellationToken cancellationToken)
+    {
+        var body = await JsonBody.ReadObjectAsync(request, cancellationToken);
+        var video = await videos.EditAsync(accountId, identifier, body, cancellationToken);
+        return TypedResults.Ok(Envelope.Ok(VideoDto.From(video)));
+    }
+
+    public static async Task<Ok<Envelope<string>>> Delete(
+        [FromRoute(Name = "account_id")] string accountId, string identifier, VideoService videos, CancellationToken cancellationToken)
+    {
+        await videos.DeleteAsync(accountId, identifier, cancellationToken);
+        return TypedResults.Ok(Envelope.Ok("ok"));
+    }
+}
