@@ -4,14 +4,18 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 
 var tokensCommand = args is ["tokens", ..];
-var builder = WebApplication.CreateBuilder(tokensCommand ? [] : args);
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+{
+    Args = tokensCommand ? [] : args,
+    ContentRootPath = AppContext.BaseDirectory,
+});
 builder.AddDownstream();
 
 var app = builder.Build();
-var bootstrap = await app.Services.PrepareAsync(CancellationToken.None);
+var bootstrap = await app.Services.PrepareAsync(firstStartToken: !tokensCommand, CancellationToken.None);
 if (tokensCommand)
 {
-    return await TokensCommand.RunAsync(app.Services, args[1..], Console.Out, CancellationToken.None);
+    return await TokensCommand.RunAsync(app.Services, bootstrap.AccountId, args[1..], Console.Out, CancellationToken.None);
 }
 
 _ = app.Services.GetRequiredService<Downstream.Server.Media.FfmpegInfo>();

@@ -16,7 +16,7 @@ public sealed class Bootstrap(ICredentialStore credentials, IOptions<DownstreamO
 {
     public const string DefaultAccountSetting = "default_account";
 
-    public async Task<BootstrapResult> RunAsync(CancellationToken cancellationToken)
+    public async Task<BootstrapResult> RunAsync(bool firstStartToken, CancellationToken cancellationToken)
     {
         var settings = options.Value;
         var now = time.GetUtcNow();
@@ -43,7 +43,7 @@ public sealed class Bootstrap(ICredentialStore credentials, IOptions<DownstreamO
         }
 
         string? created = null;
-        if (!await credentials.AnyCredentialAsync(cancellationToken))
+        if (firstStartToken && !await credentials.AnyCredentialAsync(cancellationToken))
         {
             created = Secrets.NewToken();
             await credentials.UpsertTokenAsync(NewToken(created, accountId, "first start", canWrite: true, now), cancellationToken);

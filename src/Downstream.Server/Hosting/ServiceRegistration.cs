@@ -73,9 +73,9 @@ public static class ServiceRegistration
     }
 
     /// <summary>Creates the schema, checks ffmpeg and sets up credentials before the server listens.</summary>
-    public static async Task<BootstrapResult> PrepareAsync(this IServiceProvider services, CancellationToken cancellationToken)
+    public static async Task<BootstrapResult> PrepareAsync(this IServiceProvider services, bool firstStartToken, CancellationToken cancellationToken)
     {
         await services.GetRequiredService<SqliteDatabase>().MigrateAsync(cancellationToken);
-        return await services.GetRequiredService<Bootstrap>().RunAsync(cancellationToken);
+        return await services.GetRequiredService<Bootstrap>().RunAsync(firstStartToken, cancellationToken);
     }
 }

@@ -10,7 +10,7 @@ public static class StreamRoutes
 {
     /// <summary>
     /// The v4 API under <c>/client/v4</c> and, identically, at the root (where the official SDK
-    /// test suites call it), then media delivery and the envelope 404 for everything else.
+    /// test suites call it), then media delivery. Unmatched routes get the envelope 404 (7003) from <see cref="ApiErrorMiddleware"/>.
     /// </summary>
     public static WebApplication MapDownstreamRoutes(this WebApplication app)
     {
@@ -26,7 +26,6 @@ public static class StreamRoutes
         }
 
         app.MapMediaDelivery();
-        app.MapFallback(() => Task.FromException(new ApiException(StatusCodes.Status404NotFound, ApiErrors.NoRouteCode, "No route for the URI")));
         return app;
     }
 }

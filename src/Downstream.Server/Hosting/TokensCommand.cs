@@ -17,14 +17,14 @@ public static class TokensCommand
           tokens revoke TOKEN_ID
         """;
 
-    public static async Task<int> RunAsync(IServiceProvider services, string[] args, TextWriter output, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(IServiceProvider services, string defaultAccount, string[] args, TextWriter output, CancellationToken cancellationToken)
     {
         var credentials = services.GetRequiredService<ICredentialStore>();
         var time = services.GetRequiredService<TimeProvider>();
         switch (args)
         {
             case ["create", .. var rest]:
-                var account = Option(rest, "--account") ?? (await services.GetRequiredService<Bootstrap>().RunAsync(cancellationToken)).AccountId;
+                var account = Option(rest, "--account") ?? defaultAccount;
                 if (!Ids.IsValid(account))
                 {
                     await Console.Error.WriteLineAsync("--account must be 32 lowercase hexadecimal characters.");

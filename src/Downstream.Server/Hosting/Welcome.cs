@@ -19,12 +19,11 @@ public static class Welcome
         }
 
         output.WriteLine("Try it:");
-        output.WriteLine($"  curl -s -H \"Authorization: Bearer $DOWNSTREAM_TOKEN\" -F file=@my-video.mp4 {api}");
-        output.WriteLine($"  UID=<the uid from the answer above>");
-        output.WriteLine($"  curl -s -X POST -H \"Authorization: Bearer $DOWNSTREAM_TOKEN\" {api}/$UID/downloads");
-        output.WriteLine($"  curl -s -X POST -H \"Authorization: Bearer $DOWNSTREAM_TOKEN\" {api}/$UID/downloads/audio");
-        output.WriteLine($"  curl -s -H \"Authorization: Bearer $DOWNSTREAM_TOKEN\" {api}/$UID/downloads");
-        output.WriteLine($"  curl -o video.mp4 {baseUrl}/$UID/downloads/default.mp4 && curl -o audio.m4a {baseUrl}/$UID/downloads/audio.m4a");
+        output.WriteLine($"  VIDEO_ID=$(curl -s -H \"Authorization: Bearer $DOWNSTREAM_TOKEN\" -F file=@my-video.mp4 {api} | sed -n 's/.*\"uid\":\"\\([0-9a-f]*\\)\".*/\\1/p')");
+        output.WriteLine($"  curl -s -X POST -H \"Authorization: Bearer $DOWNSTREAM_TOKEN\" {api}/$VIDEO_ID/downloads");
+        output.WriteLine($"  curl -s -X POST -H \"Authorization: Bearer $DOWNSTREAM_TOKEN\" {api}/$VIDEO_ID/downloads/audio");
+        output.WriteLine($"  curl -s -H \"Authorization: Bearer $DOWNSTREAM_TOKEN\" {api}/$VIDEO_ID/downloads");
+        output.WriteLine($"  curl -o video.mp4 {baseUrl}/$VIDEO_ID/downloads/default.mp4 && curl -o audio.m4a {baseUrl}/$VIDEO_ID/downloads/audio.m4a");
         output.WriteLine();
     }
 }

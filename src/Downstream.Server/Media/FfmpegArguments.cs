@@ -62,7 +62,7 @@ public static class FfmpegArguments
         string.Join(' ', new[] { program }.Concat(arguments).Select(Quote));
 
     private static string Quote(string value) =>
-        value.Length > 0 && value.All(c => char.IsLetterOrDigit(c) || "-_./:=+?,".Contains(c))
+        value.Length > 0 && value.All(c => char.IsLetterOrDigit(c) || "-_./:=+,".Contains(c))
             ? value
             : "'" + value.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 }

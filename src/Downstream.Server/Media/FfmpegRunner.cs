@@ -22,7 +22,7 @@ public sealed class FfmpegRunner(IOptions<DownstreamOptions> options)
     {
         var program = options.Value.FfmpegPath;
         Directory.CreateDirectory(Path.GetDirectoryName(logPath)!);
-        await using var log = new StreamWriter(logPath, append: true, Encoding.UTF8) { AutoFlush = true };
+        await using var log = new StreamWriter(logPath, append: true, new UTF8Encoding(false)) { AutoFlush = true };
         await log.WriteLineAsync(FfmpegArguments.ToDisplayString(program, arguments));
 
         var startInfo = new ProcessStartInfo(program)

@@ -1,0 +1,94 @@
+using System.Net;
+using Downstream.Server.Tests.Support;
+
+namespace Downstream.Server.Tests.Integration;
+
+[Collection(ServerCollection.Name)]
+public sealed class AuthTests(ServerFixture fixture)
+{
+    private const string OtherAccount = "ffffffffffffffffffffffffffffffff";
+
+    private string Downloads(string account = ServerProcess.AccountId) =>
+        $"/client/v4/accounts/{account}/stream/0123456789abcdef0123456789abcdef/downloads";
+
+    [Fact]
+    public async Task Missing_or_unknown_credentials_are_401_code_10000()
+    {
+        foreach (var configure in new Action<HttpRequestMessage>[]
+        {
+            _ => { },
+            r => r.Headers.TryAddWithoutValidation("Authorization", "Bearer wrong-token"),
+            r => r.Headers.TryAddWithoutValidation("Authorization", "Basic dXNlcjpwYXNz"),
+            r => r.Headers.TryAddWithoutValidation("Authorization", "Bearer " + new string('x', 5000)),
+            r => { r.Headers.Add("X-Auth-Email", ServerProcess.Email); r.Headers.Add("X-Auth-Key", "wrong"); },
+            r => r.Headers.Add("X-Auth-Email", ServerProcess.Email),
+            r => r.Headers.Add("X-Auth-Key", ServerProcess.Key),
+        })
+        {
+            var api = new StreamApi(fixture.Server.Http, token: null);
+            var (status, body) = await api.SendAsync(HttpMethod.Get, Downloads(), configure: configure);
+            Assert.Equal(HttpStatusCode.Unauthorized, status);
+            Assert.Equal(10000, body.GetProperty("errors")[0].GetProperty("code").GetInt32());
+            Assert.Equal("Authentication error", body.GetProperty("errors")[0].GetProperty("message").GetString());
+        }
+    }
+
+    [Fact]
+    public async Task Global_key_works_and_reaches_only_its_accounts()
+    {
+        var api = new StreamApi(fixture.Server.Http, token: null);
+        void Key(HttpRequestMessage r)
+        {
+            r.Headers.Add("X-Auth-Email", ServerProcess.Email);
+            r.Headers.Add("X-Auth-Key", ServerProcess.Key);
+        }
+
+        var (status, _) = await api.SendAsync(HttpMethod.Get, $"/accounts/{ServerProcess.AccountId}/stream", configure: Key);
+        Assert.Equal(HttpStatusCode.OK, status);
+        (status, _) = await api.SendAsync(HttpMethod.Get, $"/accounts/{OtherAccount}/stream", configure: Key);
+        Assert.Equal(HttpStatusCode.Forbidden, status);
+    }
+
+    [Fact]
+    public async Task A_token_of_another_account_is_403()
+    {
+        var (status, body) = await fixture.Api.SendAsync(HttpMethod.Get, Downloads(OtherAccount));
+        Assert.Equal(HttpStatusCode.Forbidden, status);
+        Assert.Equal(10000, body.GetProperty("errors")[0].GetProperty("code").GetInt32());
+    }
+
+    [Fact]
+    public async Task Read_only_token_reads_but_cannot_change_and_revocation_is_immediate()
+    {
+        var uid = await fixture.Api.UploadReadyAsync(await fixture.Media.H264AacAsync());
+        var (id, token) = await TokensCli.CreateAsync(fixture.Server.DataDir, readOnly: true);
+        var reader = new StreamApi(fixture.Server.Http, token: token);
+
+        Assert.Equal(HttpStatusCode.OK, (await reader.GetDownloadsAsync(uid)).Status);
+        Assert.Equal(HttpStatusCode.OK, (await reader.SendAsync(HttpMethod.Get, $"{reader.Stream}/{uid}")).Status);
+        Assert.Equal(HttpStatusCode.Forbidden, (await reader.CreateDownloadAsync(uid)).Status);
+        Assert.Equal(HttpStatusCode.Forbidden, (await reader.SendAsync(HttpMethod.Delete, $"{reader.Stream}/{uid}/downloads")).Status);
+        Assert.Equal(HttpStatusCode.Forbidden, (await reader.SendAsync(HttpMethod.Delete, $"{reader.Stream}/{uid}")).Status);
+        Assert.Equal(HttpStatusCode.Forbidden, (await reader.SendAsync(HttpMethod.Post, $"{reader.Stream}/{uid}", StreamApi.Json("{}"))).Status);
+
+        var (verify, verified) = await reader.SendAsync(HttpMethod.Get, "/client/v4/user/tokens/verify");
+        Assert.Equal(HttpStatusCode.OK, verify);
+        Assert.Equal(id, verified.GetProperty("result").GetProperty("id").GetString());
+        Assert.Equal("active", verified.GetProperty("result").GetProperty("status").GetString());
+
+        await TokensCli.RunAsync(fixture.Server.DataDir, "revoke", id);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await reader.GetDownloadsAsync(uid)).Status);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await reader.SendAsync(HttpMethod.Get, "/user/tokens/verify")).Status);
+        var (_, list) = await TokensCli.RunAsync(fixture.Server.DataDir, "list");
+        Assert.Contains($"{id}  {ServerProcess.AccountId}  read-only   revoked", list, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Secrets_are_stored_hashed()
+    {
+        var database = await File.ReadAllBytesAsync(Path.Combine(fixture.Server.DataDir, "downstream.db"));
+        var text = System.Text.Encoding.ASCII.GetString(database);
+        Assert.DoesNotContain(ServerProcess.Token, text, StringComparison.Ordinal);
+        Assert.DoesNotContain(ServerProcess.Key, text, StringComparison.Ordinal);
+    }
+}
