@@ -76,6 +76,8 @@ public static class ServiceRegistration
     public static async Task<BootstrapResult> PrepareAsync(this IServiceProvider services, bool firstStartToken, CancellationToken cancellationToken)
     {
         await services.GetRequiredService<SqliteDatabase>().MigrateAsync(cancellationToken);
+        var options = services.GetRequiredService<IOptions<DownstreamOptions>>().Value;
+        OrphanedFfmpeg.Kill(Path.Combine(options.FullDataDir, "media"), services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(OrphanedFfmpeg)));
         return await services.GetRequiredService<Bootstrap>().RunAsync(firstStartToken, cancellationToken);
     }
 }

@@ -28,7 +28,12 @@ public sealed class RestartTests : IDisposable
             await first.KillAsync();
         }
 
+        var orphans = FfmpegWritingBelow(_data.Path);
+        Assert.NotEmpty(orphans);
+
         await using var second = await ServerProcess.StartAsync(_data.Path, port: port);
+        await Poll.UntilAsync(() => Task.FromResult(FfmpegWritingBelow(_data.Path).Intersect(orphans).Count()), n => n == 0,
+            TimeSpan.FromSeconds(2), "the orphaned ffmpeg to be stopped");
         var again = new StreamApi(second.Http);
         using (var early = await second.Http.GetAsync($"/{uid}/downloads/default.mp4"))
         {
@@ -105,6 +110,25 @@ public sealed class RestartTests : IDisposable
         var banner = await Poll.UntilAsync(() => Task.FromResult(restarted.Output), o => o.Contains("curl", StringComparison.Ordinal), TimeSpan.FromSeconds(10), "the banner");
         Assert.DoesNotContain(token, banner, StringComparison.Ordinal);
         Assert.Contains($"account {account}", banner, StringComparison.Ordinal);
+    }
+
+    /// <summary>Pids of ffmpeg processes whose arguments name a file below <paramref name="folder"/>.</summary>
+    private static List<int> FfmpegWritingBelow(string folder) =>
+        [.. Directory.EnumerateDirectories("/proc")
+            .Select(d => int.TryParse(Path.GetFileName(d), out var pid) ? pid : 0)
+            .Where(pid => pid > 0 && ReadCommandLine(pid) is [var program, .. var args]
+                && Path.GetFileName(program) == "ffmpeg" && args.Any(a => a.StartsWith(folder, StringComparison.Ordinal)))];
+
+    private static string[] ReadCommandLine(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/cmdline").Split('\0', StringSplitOptions.RemoveEmptyEntries);
+        }
+        catch (IOException)
+        {
+            return [];
+        }
     }
 
     public void Dispose()
