@@ -30,6 +30,18 @@ ensure_ffmpeg() {
   fi
 }
 
+ensure_node() {
+  if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+    echo "Installing Node.js and npm..." >&2
+    apt_install node nodejs
+    apt_install npm npm
+  fi
+}
+
+ensure_tool() { # ensure_tool COMMAND PACKAGE
+  command -v "$1" >/dev/null 2>&1 || apt_install "$1" "$2"
+}
+
 export DOTNET_CLI_TELEMETRY_OPTOUT=1
 export DOTNET_NOLOGO=1
 export DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1

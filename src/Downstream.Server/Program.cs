@@ -19,6 +19,7 @@ if (tokensCommand)
 }
 
 _ = app.Services.GetRequiredService<Downstream.Server.Media.FfmpegInfo>();
+app.UseAccessLog();
 app.UseMiddleware<ApiErrorMiddleware>();
 app.MapDownstreamRoutes();
 

@@ -57,6 +57,9 @@ public sealed class DownstreamOptions
     [Range(1, 20)]
     public int JobMaxAttempts { get; set; } = 3;
 
+    /// <summary>Writes a W3C access log to <c>{data}/logs/access</c>, with the SDKs' retry count. Default true.</summary>
+    public bool AccessLog { get; set; } = true;
+
     /// <summary>The x264 preset used when a download must be encoded. Default <c>veryfast</c>.</summary>
     [RegularExpression("^(ultrafast|superfast|veryfast|faster|fast|medium|slow|slower|veryslow)$")]
     public string X264Preset { get; set; } = "veryfast";

@@ -19,6 +19,7 @@ public static class EnvironmentAliases
         ("DOWNSTREAM_WORKER_CONCURRENCY", nameof(DownstreamOptions.WorkerConcurrency)),
         ("DOWNSTREAM_JOB_LEASE", nameof(DownstreamOptions.JobLease)),
         ("DOWNSTREAM_JOB_POLL_INTERVAL", nameof(DownstreamOptions.JobPollInterval)),
+        ("DOWNSTREAM_ACCESS_LOG", nameof(DownstreamOptions.AccessLog)),
     ];
 
     public static IConfigurationBuilder AddDownstreamEnvironment(this IConfigurationBuilder builder)

@@ -66,6 +66,7 @@ public static class ServiceRegistration
             client.DefaultRequestHeaders.UserAgent.ParseAdd("Downstream/1.0 (copy from URL)");
         });
 
+        services.AddAccessLog();
         services.AddSingleton<VideoIngest>();
         services.AddSingleton<VideoService>();
         services.AddSingleton<DownloadService>();
