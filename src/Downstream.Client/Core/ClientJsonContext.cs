@@ -1,0 +1,16 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Downstream.Client.Models;
+
+namespace Downstream.Client.Core;
+
+[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(Envelope))]
+[JsonSerializable(typeof(Video))]
+[JsonSerializable(typeof(List<Video>))]
+[JsonSerializable(typeof(Download))]
+[JsonSerializable(typeof(DownloadGetResponse))]
+[JsonSerializable(typeof(string))]
+[JsonSerializable(typeof(Dictionary<string, JsonElement>))]
+[JsonSerializable(typeof(JsonElement))]
+internal sealed partial class ClientJsonContext : JsonSerializerContext;

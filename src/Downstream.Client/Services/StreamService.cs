@@ -1,0 +1,181 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Downstream.Client.Core;
+using Downstream.Client.Models;
+
+namespace Downstream.Client.Services;
+
+/// <summary>Videos: <c>client.Stream</c>.</summary>
+public sealed class StreamService
+{
+    private static readonly TimeSpan UploadAttemptTimeout = TimeSpan.FromHours(12);
+    private readonly ApiTransport _transport;
+
+    internal StreamService(ApiTransport transport)
+    {
+        _transport = transport;
+        Downloads = new DownloadService(transport);
+    }
+
+    /// <summary>The downloads of videos: <c>client.Stream.Downloads</c>.</summary>
+    public DownloadService Downloads { get; }
+
+    public Task<Video> Get(string identifier, VideoGetParams parameters, CancellationToken cancellationToken = default) =>
+        _transport.SendAsync(HttpMethod.Get, $"{Paths.Stream(parameters.AccountId)}/{Paths.Segment(identifier, "identifier")}", null,
+            ClientJsonContext.Default.Video, cancellationToken);
+
+    public async Task<VideoListResponse> List(VideoListParams parameters, CancellationToken cancellationToken = default)
+    {
+        var query = new List<string>();
+        void Add(string name, string? value)
+        {
+            if (value is not null)
+            {
+                query.Add($"{name}={Uri.EscapeDataString(value)}");
+            }
+        }
+
+        Add("limit", parameters.Limit?.ToString(CultureInfo.InvariantCulture));
+        Add("asc", parameters.Asc switch { true => "true", false => "false", null => null });
+        Add("before", parameters.Before?.UtcDateTime.ToString("O", CultureInfo.InvariantCulture));
+        Add("after", parameters.After?.UtcDateTime.ToString("O", CultureInfo.InvariantCulture));
+        Add("status", parameters.Status?.Value);
+        Add("search", parameters.Search);
+        Add("creator", parameters.Creator);
+        var path = Paths.Stream(parameters.AccountId) + (query.Count > 0 ? "?" + string.Join('&', query) : "");
+        var envelope = await _transport.SendAsync(HttpMethod.Get, path, null, cancellationToken).ConfigureAwait(false);
+        var videos = envelope.Result.ValueKind == JsonValueKind.Array ? envelope.Result.Deserialize(ClientJsonContext.Default.ListVideo)! : [];
+        return new VideoListResponse(videos, envelope.Range, envelope.Total);
+    }
+
+    public Task<Video> Edit(string identifier, VideoEditParams parameters, CancellationToken cancellationToken = default)
+    {
+        var body = new JsonObject();
+        if (parameters.Meta is not null)
+        {
+            body["meta"] = JsonSerializer.SerializeToNode(new Dictionary<string, JsonElement>(parameters.Meta), ClientJsonContext.Default.DictionaryStringJsonElement);
+        }
+
+        if (parameters.RequireSignedUrls is { } signed)
+        {
+            body["requireSignedURLs"] = signed;
+        }
+
+        if (parameters.Creator is not null)
+        {
+            body["creator"] = parameters.Creator;
+        }
+
+        if (parameters.AllowedOrigins is not null)
+        {
+            body["allowedOrigins"] = new JsonArray([.. parameters.AllowedOrigins.Select(o => JsonValue.Create(o))]);
+        }
+
+        if (parameters.ThumbnailTimestampPct is { } pct)
+        {
+            body["thumbnailTimestampPct"] = pct;
+        }
+
+        if (parameters.MaxDurationSeconds is { } max)
+        {
+            body["maxDurationSeconds"] = max;
+        }
+
+        if (parameters.ClearScheduledDeletion)
+        {
+            body["scheduledDeletion"] = null;
+        }
+        else if (parameters.ScheduledDeletion is { } when)
+        {
+            body["scheduledDeletion"] = when.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+        }
+
+        var json = JsonSerializer.SerializeToElement(body, JsonNodeContext.Default.JsonObject);
+        return _transport.SendAsync(HttpMethod.Post, $"{Paths.Stream(parameters.AccountId)}/{Paths.Segment(identifier, "identifier")}",
+            () => ApiTransport.Json(json), ClientJsonContext.Default.Video, cancellationToken);
+    }
+
+    /// <summary>Deletes the video with its downloads.</summary>
+    public async Task Delete(string identifier, VideoDeleteParams parameters, CancellationToken cancellationToken = default) =>
+        await _transport.SendAsync(HttpMethod.Delete, $"{Paths.Stream(parameters.AccountId)}/{Paths.Segment(identifier, "identifier")}", null,
+            cancellationToken).ConfigureAwait(false);
+
+    /// <summary>Asks the server to fetch a video from a URL; it is <c>downloading</c> until fetched.</summary>
+    public Task<Video> Copy(VideoCopyParams parameters, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(parameters.Url);
+        var body = new JsonObject { ["url"] = parameters.Url };
+        if (parameters.Meta is not null)
+        {
+            body["meta"] = JsonSerializer.SerializeToNode(new Dictionary<string, JsonElement>(parameters.Meta), ClientJsonContext.Default.DictionaryStringJsonElement);
+        }
+
+        if (parameters.RequireSignedUrls is { } signed)
+        {
+            body["requireSignedURLs"] = signed;
+        }
+
+        if (parameters.Creator is not null)
+        {
+            body["creator"] = parameters.Creator;
+        }
+
+        var json = JsonSerializer.SerializeToElement(body, JsonNodeContext.Default.JsonObject);
+        return _transport.SendAsync(HttpMethod.Post, $"{Paths.Stream(parameters.AccountId)}/copy", () => ApiTransport.Json(json),
+            ClientJsonContext.Default.Video, cancellationToken);
+    }
+
+    /// <summary>Uploads a file (multipart, streamed), reporting bytes sent. Retried attempts start the file again.</summary>
+    public Task<Video> Upload(string path, VideoUploadParams parameters, IProgress<long>? progress = null, CancellationToken cancellationToken = default) =>
+        UploadCore(() => File.OpenRead(path), parameters with { FileName = parameters.FileName ?? Path.GetFileName(path) }, progress, retryable: true, cancellationToken);
+
+    /// <summary>Uploads a stream (multipart), reporting bytes sent. A non-seekable stream is sent once, without retries.</summary>
+    public Task<Video> Upload(Stream content, VideoUploadParams parameters, IProgress<long>? progress = null, CancellationToken cancellationToken = default)
+    {
+        var start = content.CanSeek ? content.Position : 0;
+        return UploadCore(() =>
+        {
+            if (content.CanSeek)
+            {
+                content.Position = start;
+            }
+
+            return new NonClosingStream(content);
+        }, parameters, progress, retryable: content.CanSeek, cancellationToken);
+    }
+
+    private async Task<Video> UploadCore(Func<Stream> open, VideoUploadParams parameters, IProgress<long>? progress, bool retryable, CancellationToken cancellationToken)
+    {
+        var path = Paths.Stream(parameters.AccountId);
+        HttpContent Content()
+        {
+            var file = new ProgressContent(open(), progress);
+            file.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+            return new MultipartFormDataContent { { file, "file", parameters.FileName ?? "video" } };
+        }
+
+        var transport = retryable ? _transport : new ApiTransport(_transport.Http, _transport.Options with { MaxRetries = 0 }, TimeProvider.System);
+        var envelope = await transport.SendAsync(HttpMethod.Post, path, Content, cancellationToken, UploadAttemptTimeout).ConfigureAwait(false);
+        return envelope.Result.Deserialize(ClientJsonContext.Default.Video)!;
+    }
+
+    private sealed class NonClosingStream(Stream inner) : Stream
+    {
+        public override bool CanRead => true;
+        public override bool CanSeek => inner.CanSeek;
+        public override bool CanWrite => false;
+        public override long Length => inner.Length;
+        public override long Position { get => inner.Position; set => inner.Position = value; }
+        public override void Flush() { }
+        public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => inner.ReadAsync(buffer, cancellationToken);
+        public override long Seek(long offset, SeekOrigin origin) => inner.Seek(offset, origin);
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+}
+
+[System.Text.Json.Serialization.JsonSerializable(typeof(JsonObject))]
+internal sealed partial class JsonNodeContext : System.Text.Json.Serialization.JsonSerializerContext;

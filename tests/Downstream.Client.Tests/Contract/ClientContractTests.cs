@@ -1,0 +1,174 @@
+using System.Net;
+using System.Text.Json;
+using Downstream.Client.Exceptions;
+using Downstream.Client.Models;
+using Downstream.Server.Tests.Support;
+
+namespace Downstream.Client.Tests.Contract;
+
+/// <summary>The client against the real server on loopback, with real ffmpeg.</summary>
+[Collection(ServerCollection.Name)]
+public sealed class ClientContractTests(ServerFixture fixture)
+{
+    private const string Account = ServerProcess.AccountId;
+
+    private CloudflareClient Client(string? token = ServerProcess.Token, HttpMessageHandler? handler = null) =>
+        new(new ClientOptions { ApiToken = token, BaseUrl = fixture.Server.BaseUrl + "/client/v4" }, handler is null ? null : new HttpClient(handler));
+
+    [Fact]
+    public async Task Upload_create_wait_download_delete()
+    {
+        using var client = Client();
+        var sent = new List<long>();
+        var video = await client.Stream.Upload(await fixture.Media.H264AacAsync(), new VideoUploadParams { AccountId = Account }, new SyncProgress<long>(sent.Add));
+        Assert.Equal(VideoState.Ready, video.Status!.State);
+        Assert.True(video.ReadyToStream);
+        Assert.Equal(new FileInfo(await fixture.Media.H264AacAsync()).Length, sent[^1]);
+
+        var created = await client.Stream.Downloads.Create(video.Uid, new DownloadCreateParams { AccountId = Account });
+        Assert.NotNull(created.Default);
+        await client.Stream.Downloads.Create(video.Uid, new DownloadCreateParams { AccountId = Account, Type = DownloadType.Audio });
+
+        var percents = new List<double>();
+        var ready = await client.Stream.Downloads.WaitUntilReady(video.Uid, DownloadType.Default, new DownloadGetParams { AccountId = Account }, new SyncProgress<double>(percents.Add));
+        Assert.Equal(DownloadStatus.Ready, ready.Status);
+        Assert.Equal(100, percents[^1]);
+        await client.Stream.Downloads.WaitUntilReady(video.Uid, DownloadType.Audio, new DownloadGetParams { AccountId = Account });
+
+        using var dir = new TempDir();
+        var received = new List<long>();
+        var bytes = await client.Stream.Downloads.DownloadTo(video.Uid, DownloadType.Default, new DownloadGetParams { AccountId = Account }, dir.File("v.mp4"), new SyncProgress<long>(received.Add));
+        Assert.Equal(new FileInfo(dir.File("v.mp4")).Length, bytes);
+        using var probe = await Ffmpeg.ProbeAsync(dir.File("v.mp4"));
+        Assert.Equal(["h264", "aac"], probe.RootElement.GetProperty("streams").EnumerateArray().Select(s => s.GetProperty("codec_name").GetString()));
+
+        Assert.Equal("ok", await client.Stream.Downloads.Delete(video.Uid, new DownloadDeleteParams { AccountId = Account, Type = DownloadType.Audio }));
+        Assert.Equal("ok", await client.Stream.Downloads.Delete(video.Uid, new DownloadDeleteParams { AccountId = Account }));
+        var none = await client.Stream.Downloads.Get(video.Uid, new DownloadGetParams { AccountId = Account });
+        Assert.Null(none.Default);
+        Assert.Null(none.Audio);
+
+        await client.Stream.Delete(video.Uid, new VideoDeleteParams { AccountId = Account });
+        await Assert.ThrowsAsync<NotFoundException>(() => client.Stream.Get(video.Uid, new VideoGetParams { AccountId = Account }));
+    }
+
+    [Fact]
+    public async Task Download_resumes_with_range_after_a_dropped_connection()
+    {
+        using var setup = Client();
+        var video = await setup.Stream.Upload(await fixture.Media.Mpeg4Mp3Async(), new VideoUploadParams { AccountId = Account });
+        await setup.Stream.Downloads.Create(video.Uid, new DownloadCreateParams { AccountId = Account });
+        await setup.Stream.Downloads.WaitUntilReady(video.Uid, DownloadType.Default, new DownloadGetParams { AccountId = Account });
+        var whole = await fixture.Server.Http.GetByteArrayAsync($"/{video.Uid}/downloads/default.mp4");
+
+        var dropping = new DroppingHandler(dropAfter: whole.Length / 3);
+        using var client = Client(handler: dropping);
+        using var target = new MemoryStream();
+        var bytes = await client.Stream.Downloads.DownloadTo(video.Uid, DownloadType.Default, new DownloadGetParams { AccountId = Account }, target);
+
+        Assert.Equal(whole.Length, bytes);
+        Assert.Equal(whole, target.ToArray());
+        Assert.Equal([null, $"bytes={whole.Length / 3}-"], dropping.MediaRanges);
+    }
+
+    [Fact]
+    public async Task List_get_edit_and_copy()
+    {
+        using var client = Client();
+        var video = await client.Stream.Upload(await fixture.Media.H264AacAsync(), new VideoUploadParams { AccountId = Account, FileName = "listed.mp4" });
+        var page = await client.Stream.List(new VideoListParams { AccountId = Account, Limit = 1000, Search = "listed" });
+        Assert.Contains(page.Videos, v => v.Uid == video.Uid);
+        Assert.True(page.Total >= 1);
+
+        var edited = await client.Stream.Edit(video.Uid, new VideoEditParams
+        {
+            AccountId = Account,
+            Meta = new Dictionary<string, JsonElement> { ["name"] = JsonSerializer.SerializeToElement("renamed") },
+            RequireSignedUrls = true,
+        });
+        Assert.Equal("renamed", edited.Meta!["name"].GetString());
+        Assert.True(edited.RequireSignedUrls);
+
+        await using var origin = await LoopbackOrigin.StartAsync(await fixture.Media.H264AacAsync());
+        var copied = await client.Stream.Copy(new VideoCopyParams { AccountId = Account, Url = origin.Url });
+        Assert.Equal(VideoState.Downloading, copied.Status!.State);
+        var ready = await Poll.UntilAsync(() => client.Stream.Get(copied.Uid, new VideoGetParams { AccountId = Account }),
+            v => v.Status!.State != VideoState.Downloading, TimeSpan.FromSeconds(30), "the copy");
+        Assert.Equal(VideoState.Ready, ready.Status!.State);
+    }
+
+    [Fact]
+    public async Task Server_errors_arrive_as_their_exceptions()
+    {
+        using var client = Client();
+        var unknown = "0123456789abcdef0123456789abcdef";
+        var notFound = await Assert.ThrowsAsync<NotFoundException>(() => client.Stream.Downloads.Get(unknown, new DownloadGetParams { AccountId = Account }));
+        Assert.Equal(10003, notFound.Errors[0].Code);
+        var bad = await Assert.ThrowsAsync<BadRequestException>(() => client.Stream.Downloads.Get("not-hex", new DownloadGetParams { AccountId = Account }));
+        Assert.Contains("identifier", bad.Message, StringComparison.Ordinal);
+
+        using var wrong = Client(token: "wrong-token");
+        var auth = await Assert.ThrowsAsync<AuthenticationException>(() => wrong.Stream.Downloads.Get(unknown, new DownloadGetParams { AccountId = Account }));
+        Assert.Equal(HttpStatusCode.Unauthorized, auth.StatusCode);
+
+        var (_, readToken) = await TokensCli.CreateAsync(fixture.Server.DataDir, readOnly: true);
+        using var reader = Client(token: readToken);
+        var video = await client.Stream.Upload(await fixture.Media.H264AacAsync(), new VideoUploadParams { AccountId = Account });
+        await Assert.ThrowsAsync<PermissionDeniedException>(() => reader.Stream.Downloads.Create(video.Uid, new DownloadCreateParams { AccountId = Account }));
+    }
+
+    /// <summary>Reports synchronously, so the last value is there when the call returns.</summary>
+    private sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
+    {
+        public void Report(T value) => report(value);
+    }
+
+    /// <summary>Cuts the first media response after some bytes, as a dropped connection would.</summary>
+    private sealed class DroppingHandler(int dropAfter) : DelegatingHandler(new SocketsHttpHandler())
+    {
+        private bool _dropped;
+
+        public List<string?> MediaRanges { get; } = [];
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var response = await base.SendAsync(request, cancellationToken);
+            if (!request.RequestUri!.AbsolutePath.EndsWith(".mp4", StringComparison.Ordinal))
+            {
+                return response;
+            }
+
+            MediaRanges.Add(request.Headers.Range?.ToString());
+            if (_dropped)
+            {
+                return response;
+            }
+
+            _dropped = true;
+            var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+            var cut = new StreamContent(new FailingStream(body[..dropAfter]));
+            foreach (var header in response.Content.Headers)
+            {
+                cut.Headers.TryAddWithoutValidation(header.Key, header.Value);
+            }
+
+            response.Content = cut;
+            return response;
+        }
+    }
+
+    private sealed class FailingStream(byte[] data) : MemoryStream(data)
+    {
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            var read = await base.ReadAsync(buffer, cancellationToken);
+            return read > 0 ? read : throw new IOException("The connection was reset.");
+        }
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            var read = base.Read(buffer, offset, count);
+            return read > 0 ? read : throw new IOException("The connection was reset.");
+        }
+    }
+}
