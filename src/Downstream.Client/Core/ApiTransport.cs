@@ -47,7 +47,8 @@ internal sealed class ApiTransport(HttpClient http, ClientOptions options, TimeP
                 {
                     throw new ConnectionException(timedOut
                         ? $"{method} {path} timed out after {limit.TotalSeconds:0.#} s ({attempt + 1} attempts)."
-                        : $"{method} {path} failed to connect: {ex.Message} ({attempt + 1} attempts).", ex) { IsTimeout = timedOut };
+                        : $"{method} {path} failed to connect: {ex.Message} ({attempt + 1} attempts).", ex)
+                    { IsTimeout = timedOut };
                 }
 
                 await Task.Delay(RetryPolicy.Delay(attempt + 1, null, time.GetUtcNow(), Random.Shared.NextDouble()), time, cancellationToken).ConfigureAwait(false);
