@@ -1,0 +1,131 @@
+using System.ComponentModel;
+using Downstream.Cli.Infrastructure;
+using Downstream.Client.Models;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Downstream.Cli.Commands;
+
+public sealed class VideosUploadSettings : GlobalSettings
+{
+    [CommandArgument(0, "<FILE>")]
+    [Description("The video file to upload.")]
+    public string File { get; init; } = "";
+
+    [CommandOption("--wait")]
+    [Description("Wait until the video is ready (or failed).")]
+    public bool Wait { get; init; }
+}
+
+/// <summary><c>videos upload FILE [--wait]</c>, with a progress bar of bytes sent.</summary>
+public sealed class VideosUploadCommand : AsyncCommand<VideosUploadSettings>
+{
+    public override async Task<int> ExecuteAsync(CommandContext context, VideosUploadSettings settings, CancellationToken cancellationToken)
+    {
+        var runtime = (CliRuntime)context.Data!;
+        if (!File.Exists(settings.File))
+        {
+            throw new CliException($"No such file: {settings.File}");
+        }
+
+        var account = runtime.AccountId(settings);
+        using var client = runtime.Client(settings);
+        var parameters = new VideoUploadParams { AccountId = account };
+        Video video;
+        if (settings.Json)
+        {
+            video = await client.Stream.Upload(settings.File, parameters, null, cancellationToken);
+        }
+        else
+        {
+            var size = new FileInfo(settings.File).Length;
+            video = await runtime.Console.Progress().StartAsync(async progress =>
+            {
+                var task = progress.AddTask($"upload {Markup.Escape(Path.GetFileName(settings.File))}", maxValue: Math.Max(1, size));
+                var result = await client.Stream.Upload(settings.File, parameters, new Progress<long>(sent => task.Value = sent), cancellationToken);
+                task.Value = task.MaxValue;
+                return result;
+            });
+        }
+
+        if (settings.Wait)
+        {
+            while (video.Status?.State is { } state && (state == VideoState.Downloading || state == VideoState.Queued || state == VideoState.InProgress))
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken);
+                video = await client.Stream.Get(video.Uid, new VideoGetParams { AccountId = account }, cancellationToken);
+            }
+        }
+
+        if (settings.Json)
+        {
+            Output.Json(runtime.Console, video);
+        }
+        else
+        {
+            Output.Videos(runtime.Console, [video]);
+        }
+
+        return video.Status?.State == VideoState.Error ? Fail(runtime, video) : 0;
+    }
+
+    private static int Fail(CliRuntime runtime, Video video)
+    {
+        runtime.Console.MarkupLine($"[red]error:[/] {Markup.Escape(video.Status?.ErrorReasonText ?? "the video failed")}");
+        return 1;
+    }
+}
+
+public sealed class VideosListSettings : GlobalSettings
+{
+    [CommandOption("--limit <N>")]
+    [Description("At most this many videos (1 to 1000).")]
+    public int? Limit { get; init; }
+
+    [CommandOption("--search <TEXT>")]
+    [Description("Only videos whose name contains the text.")]
+    public string? Search { get; init; }
+}
+
+/// <summary><c>videos list</c>.</summary>
+public sealed class VideosListCommand : AsyncCommand<VideosListSettings>
+{
+    public override async Task<int> ExecuteAsync(CommandContext context, VideosListSettings settings, CancellationToken cancellationToken)
+    {
+        var runtime = (CliRuntime)context.Data!;
+        using var client = runtime.Client(settings);
+        var page = await client.Stream.List(new VideoListParams { AccountId = runtime.AccountId(settings), Limit = settings.Limit, Search = settings.Search }, cancellationToken);
+        if (settings.Json)
+        {
+            Output.Json(runtime.Console, page.Videos);
+        }
+        else
+        {
+            Output.Videos(runtime.Console, page.Videos);
+            runtime.Console.MarkupLine($"[grey]{page.Videos.Count} shown of {page.Total} videos[/]");
+        }
+
+        return 0;
+    }
+}
+
+/// <summary><c>videos get ID</c>.</summary>
+public sealed class VideosGetCommand : AsyncCommand<VideoSettings>
+{
+    public override async Task<int> ExecuteAsync(CommandContext context, VideoSettings settings, CancellationToken cancellationToken)
+    {
+        var runtime = (CliRuntime)context.Data!;
+        using var client = runtime.Client(settings);
+        var video = await client.Stream.Get(settings.Id, new VideoGetParams { AccountId = runtime.AccountId(settings) }, cancellationToken);
+        if (settings.Json)
+        {
+            Output.Json(runtime.Console, video);
+        }
+        else
+        {
+            Output.Videos(runtime.Console, [video]);
+        }
+
+        return 0;
+    }
+}

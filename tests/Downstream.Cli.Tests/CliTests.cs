@@ -1,0 +1,116 @@
+using System.Text.Json;
+using Downstream.Cli;
+using Downstream.Cli.Infrastructure;
+using Downstream.Server.Tests.Support;
+using Spectre.Console.Testing;
+
+namespace Downstream.Cli.Tests;
+
+/// <summary>The <c>downstream</c> command against the real server, with a test console.</summary>
+[Collection(ServerCollection.Name)]
+public sealed class CliTests(ServerFixture fixture)
+{
+    private async Task<(int Code, string Output)> Run(Dictionary<string, string>? environment, params string[] args)
+    {
+        var env = environment ?? new Dictionary<string, string>
+        {
+            ["CLOUDFLARE_API_TOKEN"] = ServerProcess.Token,
+            ["CLOUDFLARE_BASE_URL"] = fixture.Server.BaseUrl + "/client/v4",
+            ["CLOUDFLARE_ACCOUNT_ID"] = ServerProcess.AccountId,
+        };
+        var console = new TestConsole();
+        console.Profile.Width = 250;
+        var code = await CliApp.RunAsync(args, new CliRuntime(console, name => env.GetValueOrDefault(name)));
+        return (code, console.Output);
+    }
+
+    private Task<(int Code, string Output)> Run(params string[] args) => Run(null, args);
+
+    [Fact]
+    public async Task Upload_create_wait_fetch_and_delete()
+    {
+        var (code, output) = await Run("videos", "upload", await fixture.Media.H264AacAsync(), "--wait", "--json");
+        Assert.True(code == 0, output);
+        var uid = JsonDocument.Parse(output).RootElement.GetProperty("uid").GetString()!;
+
+        (code, output) = await Run("downloads", "create", uid, "--wait");
+        Assert.True(code == 0, output);
+        Assert.Contains("ready", output, StringComparison.Ordinal);
+        Assert.Contains("100%", output, StringComparison.Ordinal);
+
+        (code, output) = await Run("downloads", "create", uid, "--type", "audio", "--wait", "--json");
+        Assert.True(code == 0, output);
+        Assert.Equal("ready", JsonDocument.Parse(output).RootElement.GetProperty("audio").GetProperty("status").GetString());
+
+        (code, output) = await Run("downloads", "list", uid, "--json");
+        Assert.True(code == 0, output);
+        var list = JsonDocument.Parse(output).RootElement;
+        Assert.Equal(fixture.Server.BaseUrl + $"/{uid}/downloads/default.mp4", list.GetProperty("default").GetProperty("url").GetString());
+
+        using var dir = new TempDir();
+        (code, output) = await Run("downloads", "get", uid, "-o", dir.File("clip.mp4"));
+        Assert.True(code == 0, output);
+        Assert.Contains("wrote", output, StringComparison.Ordinal);
+        using (var probe = await Ffmpeg.ProbeAsync(dir.File("clip.mp4")))
+        {
+            Assert.Equal("h264", probe.RootElement.GetProperty("streams")[0].GetProperty("codec_name").GetString());
+        }
+
+        (code, output) = await Run("downloads", "get", uid, "--type", "audio", "-o", dir.File("clip.m4a"), "--json");
+        Assert.True(code == 0, output);
+        Assert.Equal(new FileInfo(dir.File("clip.m4a")).Length, JsonDocument.Parse(output).RootElement.GetProperty("bytes").GetInt64());
+
+        (code, output) = await Run("downloads", "delete", uid, "--type", "audio");
+        Assert.True(code == 0, output);
+        (code, output) = await Run("downloads", "list", uid, "--json");
+        Assert.False(JsonDocument.Parse(output).RootElement.TryGetProperty("audio", out var audio) && audio.ValueKind != JsonValueKind.Null);
+
+        (code, output) = await Run("videos", "get", uid);
+        Assert.True(code == 0, output);
+        Assert.Contains(uid, output, StringComparison.Ordinal);
+        (code, output) = await Run("videos", "list", "--json");
+        Assert.Contains(uid, output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Errors_are_one_readable_line_and_a_nonzero_exit()
+    {
+        var (code, output) = await Run("downloads", "list", "0123456789abcdef0123456789abcdef");
+        Assert.Equal(1, code);
+        Assert.StartsWith("error: 404 NotFound: Video not found", output.Trim(), StringComparison.Ordinal);
+        Assert.Single(output.Trim().Split('\n'));
+
+        (code, output) = await Run(new Dictionary<string, string> { ["CLOUDFLARE_API_TOKEN"] = "x", ["CLOUDFLARE_BASE_URL"] = fixture.Server.BaseUrl }, "videos", "list");
+        Assert.Equal(1, code);
+        Assert.Contains("--account-id", output, StringComparison.Ordinal);
+
+        (code, output) = await Run(new Dictionary<string, string> { ["CLOUDFLARE_ACCOUNT_ID"] = ServerProcess.AccountId }, "videos", "list");
+        Assert.Equal(1, code);
+        Assert.Contains("No credentials", output, StringComparison.Ordinal);
+
+        (code, output) = await Run("videos", "upload", "/no/such/file.mp4");
+        Assert.Equal(1, code);
+        Assert.Contains("No such file", output, StringComparison.Ordinal);
+
+        (code, output) = await Run("downloads", "create", "0123456789abcdef0123456789abcdef", "--type", "hd");
+        Assert.NotEqual(0, code);
+        Assert.Contains("--type must be 'default' or 'audio'", output, StringComparison.Ordinal);
+
+        (code, output) = await Run(new Dictionary<string, string>
+        {
+            ["CLOUDFLARE_API_TOKEN"] = "wrong",
+            ["CLOUDFLARE_BASE_URL"] = fixture.Server.BaseUrl,
+            ["CLOUDFLARE_ACCOUNT_ID"] = ServerProcess.AccountId,
+        }, "videos", "list");
+        Assert.Equal(1, code);
+        Assert.Contains("401", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_file_that_is_not_video_fails_the_upload()
+    {
+        var (code, output) = await Run("videos", "upload", await fixture.Media.TextAsync());
+        Assert.Equal(1, code);
+        Assert.Contains("error:", output, StringComparison.Ordinal);
+    }
+}
