@@ -15,6 +15,7 @@ public static class Output
     public static void Videos(IAnsiConsole console, IEnumerable<Video> videos)
     {
         var table = new Table().AddColumns("uid", "state", "duration", "size", "name", "created");
+        table.Columns[0].NoWrap();
         foreach (var video in videos)
         {
             var name = video.Meta is not null && video.Meta.TryGetValue("name", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString() : "";
@@ -33,6 +34,7 @@ public static class Output
     public static void Downloads(IAnsiConsole console, DownloadGetResponse downloads)
     {
         var table = new Table().AddColumns("type", "status", "percent", "url");
+        table.Columns[3].NoWrap();
         foreach (var (type, download) in new[] { ("default", downloads.Default), ("audio", downloads.Audio) })
         {
             if (download is not null)
