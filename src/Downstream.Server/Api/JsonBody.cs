@@ -38,6 +38,12 @@ public static class JsonBody
             return null;
         }
 
+        // JsonDocument checks UTF-8 inside strings only when they are read; check it all here.
+        if (!System.Text.Unicode.Utf8.IsValid(bytes.Span))
+        {
+            throw ApiErrors.BadRequest("The request body is not valid UTF-8.");
+        }
+
         try
         {
             using var document = JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = 32 });

@@ -68,6 +68,8 @@ public sealed class DownloadJobHandler(
 
         if (!exit.Succeeded || new FileInfo(output.StagingPath) is not { Exists: true, Length: > 0 })
         {
+            // Free the space first: on a full disk the database needs it to record the failure.
+            await output.DisposeAsync();
             logger.LogWarning("ffmpeg failed for {VideoUid} {Type} (exit {ExitCode}): {Error}", video.Uid, type.Name, exit.ExitCode, exit.ErrorTail);
             await FailAsync(job, type, $"ffmpeg exited with code {exit.ExitCode}: {LastLine(exit.ErrorTail)}", cancellationToken);
             return;

@@ -3,7 +3,8 @@ namespace Downstream.Server.Media;
 /// <summary>
 /// A server killed with SIGKILL leaves its ffmpeg children running: they ignore the closed progress
 /// pipe. At start, this stops those orphans (an ffmpeg writing below our media folder whose parent is
-/// no longer a Downstream server), so a restart does not share the CPU with dead jobs. Linux only.
+/// no longer a Downstream server) and removes its staging file, so a restart does not share the CPU
+/// with dead jobs. Linux only.
 /// </summary>
 public static class OrphanedFfmpeg
 {
@@ -39,8 +40,14 @@ public static class OrphanedFfmpeg
 
                 using var process = System.Diagnostics.Process.GetProcessById(pid);
                 process.Kill();
+                process.WaitForExit(TimeSpan.FromSeconds(5));
+                foreach (var staging in args.Where(a => a.StartsWith(mediaRoot, StringComparison.Ordinal) && a.EndsWith(".partial", StringComparison.Ordinal)))
+                {
+                    File.Delete(staging);
+                }
+
                 killed++;
-                logger.LogWarning("Stopped orphaned ffmpeg {Pid} left by a crashed server", pid);
+                logger.LogWarning("Stopped orphaned ffmpeg {Pid} left by a crashed server and removed its staging file", pid);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or InvalidOperationException)
             {

@@ -10,51 +10,6 @@ public sealed class RestartTests : IDisposable
     private readonly MediaFiles _media = new();
 
     [Fact]
-    public async Task A_server_killed_mid_job_finishes_the_job_after_restart()
-    {
-        var source = await _media.LongAsync(60);
-        string uid;
-        int port;
-        await using (var first = await ServerProcess.StartAsync(_data.Path))
-        {
-            port = first.Port;
-            var api = new StreamApi(first.Http);
-            uid = await api.UploadReadyAsync(source);
-            await api.CreateDownloadAsync(uid);
-            var running = await Poll.UntilAsync(async () => (await api.GetDownloadsAsync(uid)).Body.GetProperty("result").GetProperty("default"),
-                e => e.GetProperty("percentComplete").GetDouble() > 0 || e.GetProperty("status").GetString() != "inprogress",
-                TimeSpan.FromSeconds(60), "the job to make progress", 20);
-            Assert.Equal("inprogress", running.GetProperty("status").GetString());
-            await first.KillAsync();
-        }
-
-        var orphans = FfmpegWritingBelow(_data.Path);
-        Assert.NotEmpty(orphans);
-
-        await using var second = await ServerProcess.StartAsync(_data.Path, port: port);
-        await Poll.UntilAsync(() => Task.FromResult(FfmpegWritingBelow(_data.Path).Intersect(orphans).Count()), n => n == 0,
-            TimeSpan.FromSeconds(2), "the orphaned ffmpeg to be stopped");
-        var again = new StreamApi(second.Http);
-        using (var early = await second.Http.GetAsync($"/{uid}/downloads/default.mp4"))
-        {
-            Assert.Equal(HttpStatusCode.NotFound, early.StatusCode);
-        }
-
-        var done = await again.WaitForDownloadAsync(uid, "default", seconds: 180);
-        Assert.Equal("ready", done.GetProperty("status").GetString());
-
-        var file = Path.Combine(_data.Path, "downloaded.mp4");
-        await File.WriteAllBytesAsync(file, await second.Http.GetByteArrayAsync($"/{uid}/downloads/default.mp4"));
-        using var probe = await Ffmpeg.ProbeAsync(file);
-        var duration = double.Parse(probe.RootElement.GetProperty("format").GetProperty("duration").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
-        Assert.InRange(duration, 59.5, 60.5);
-
-        var logs = Directory.GetFiles(Path.Combine(_data.Path, "logs", "jobs"));
-        Assert.Single(logs);
-        Assert.Equal(2, File.ReadLines(logs[0]).Count(line => line.StartsWith("ffmpeg ", StringComparison.Ordinal)));
-    }
-
-    [Fact]
     public async Task Uploads_over_the_limit_are_413_in_the_envelope()
     {
         await using var server = await ServerProcess.StartAsync(_data.Path, new Dictionary<string, string> { ["DOWNSTREAM_MAX_UPLOAD_BYTES"] = "100000" });
@@ -110,25 +65,6 @@ public sealed class RestartTests : IDisposable
         var banner = await Poll.UntilAsync(() => Task.FromResult(restarted.Output), o => o.Contains("curl", StringComparison.Ordinal), TimeSpan.FromSeconds(10), "the banner");
         Assert.DoesNotContain(token, banner, StringComparison.Ordinal);
         Assert.Contains($"account {account}", banner, StringComparison.Ordinal);
-    }
-
-    /// <summary>Pids of ffmpeg processes whose arguments name a file below <paramref name="folder"/>.</summary>
-    private static List<int> FfmpegWritingBelow(string folder) =>
-        [.. Directory.EnumerateDirectories("/proc")
-            .Select(d => int.TryParse(Path.GetFileName(d), out var pid) ? pid : 0)
-            .Where(pid => pid > 0 && ReadCommandLine(pid) is [var program, .. var args]
-                && Path.GetFileName(program) == "ffmpeg" && args.Any(a => a.StartsWith(folder, StringComparison.Ordinal)))];
-
-    private static string[] ReadCommandLine(int pid)
-    {
-        try
-        {
-            return File.ReadAllText($"/proc/{pid}/cmdline").Split('\0', StringSplitOptions.RemoveEmptyEntries);
-        }
-        catch (IOException)
-        {
-            return [];
-        }
     }
 
     public void Dispose()
