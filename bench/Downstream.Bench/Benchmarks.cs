@@ -1,0 +1,321 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Downstream.Server.Downloads;
+using Downstream.Server.Media;
+using Microsoft.Data.Sqlite;
+
+namespace Downstream.Bench;
+
+/// <summary>The benchmarks of issue 4, each measured against its baseline in the same run.</summary>
+public sealed class Benchmarks(Services services, string work, int runs, int seconds)
+{
+    private static string Stream => $"/client/v4/accounts/{Services.Account}/stream";
+
+    public async Task<List<Row>> RunAsync(Action<string> say)
+    {
+        var rows = new List<Row>();
+        say("making media (60 s 720p H.264/AAC MP4, 60 s 720p VP9/Opus WebM, 1 GiB upload file)");
+        var h264 = await MakeAsync("h264-720p-60s.mp4", ["-f", "lavfi", "-i", "testsrc2=size=1280x720:rate=30", "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000",
+            "-t", "60", "-c:v", "libx264", "-preset", "veryfast", "-crf", "26", "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "128k", "-shortest"]);
+        var vp9 = await MakeAsync("vp9-720p-60s.webm", ["-f", "lavfi", "-i", "testsrc2=size=1280x720:rate=30", "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000",
+            "-t", "60", "-c:v", "libvpx-vp9", "-deadline", "realtime", "-cpu-used", "8", "-b:v", "1500k", "-row-mt", "1", "-c:a", "libopus", "-shortest"]);
+        var big = Path.Combine(work, "upload-1GiB.bin");
+        if (!File.Exists(big))
+        {
+            await using var file = File.Create(big);
+            var chunk = new byte[1 << 20];
+            for (var i = 0; i < 1024; i++)
+            {
+                System.Security.Cryptography.RandomNumberGenerator.Fill(chunk);
+                await file.WriteAsync(chunk);
+            }
+        }
+
+        await using var server = await services.ServerAsync(Path.Combine(work, "data"));
+        using var http = Services.Client(server);
+        var h264Uid = await UploadAsync(http, h264);
+        var vp9Uid = await UploadAsync(http, vp9);
+
+        say("downloads: remux, audio and transcode against bare ffmpeg");
+        rows.Add(await JobRowAsync(http, h264Uid, h264, DownloadType.Default, "POST .../downloads to ready, 60 s 720p H.264/AAC (remux)",
+            "bare ffmpeg -c copy -movflags +faststart", additive: 0.5, ratio: null));
+        rows.Add(await JobRowAsync(http, h264Uid, h264, DownloadType.Audio, "POST .../downloads/audio to ready, same file",
+            "bare ffmpeg -vn -c:a copy", additive: 0.5, ratio: null));
+        rows.Add(await JobRowAsync(http, vp9Uid, vp9, DownloadType.Default, "POST .../downloads to ready, 60 s 720p VP9/Opus (transcode)",
+            "bare ffmpeg, the server's exact arguments", additive: null, ratio: 1.05));
+
+        var mediaFile = Path.Combine(work, "data", "media", "videos", h264Uid, "downloads", "default.mp4");
+        var nginxRoot = Path.Combine(work, "www");
+        Directory.CreateDirectory(Path.Combine(nginxRoot, h264Uid, "downloads"));
+        File.Copy(mediaFile, Path.Combine(nginxRoot, h264Uid, "downloads", "default.mp4"), overwrite: true);
+        var downloadsBody = Path.Combine(work, "downloads-body.json");
+        await File.WriteAllBytesAsync(downloadsBody, await http.GetByteArrayAsync($"{Stream}/{h264Uid}/downloads"));
+
+        await using (var nginx = await services.NginxAsync(nginxRoot))
+        await using (var baseline = await services.BaselineAsync(downloadsBody, work))
+        {
+            say("GET .../downloads against the minimal Kestrel handler");
+            rows.Add(await ApiRowAsync(server, baseline, h264Uid));
+            say("media delivery against nginx sendfile");
+            rows.Add(await DeliveryRowAsync(server, nginx, h264Uid, new FileInfo(mediaFile).Length));
+            rows.Add(await RangeRowAsync(server, nginx, h264Uid));
+            say("1 GiB multipart upload against curl into the Kestrel sink");
+            rows.Add(await UploadRowAsync(server, baseline, big));
+        }
+
+        await server.DisposeAsync();
+        say("10,000 videos with downloads in the database");
+        rows.AddRange(await ManyVideosRowsAsync());
+        return rows;
+    }
+
+    private async Task<string> MakeAsync(string name, string[] arguments)
+    {
+        var path = Path.Combine(work, name);
+        if (!File.Exists(path))
+        {
+            await Processes.CheckAsync("ffmpeg", ["-hide_banner", "-v", "error", "-y", .. arguments, path]);
+        }
+
+        return path;
+    }
+
+    private static async Task<string> UploadAsync(HttpClient http, string file)
+    {
+        using var form = new MultipartFormDataContent();
+        var content = new StreamContent(File.OpenRead(file));
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+        form.Add(content, "file", Path.GetFileName(file));
+        using var response = await http.PostAsync(Stream, form);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return body.RootElement.GetProperty("result").GetProperty("uid").GetString()!;
+    }
+
+    /// <summary>Wall time from POST to a GET that reads ready, against bare ffmpeg making the same file.</summary>
+    private async Task<Row> JobRowAsync(HttpClient http, string uid, string source, DownloadType type, string name, string against, double? additive, double? ratio)
+    {
+        var path = type == DownloadType.Default ? $"{Stream}/{uid}/downloads" : $"{Stream}/{uid}/downloads/audio";
+        var probe = ProbeParser.Parse(await Processes.CheckAsync("ffprobe", "-v", "error", "-print_format", "json", "-show_format", "-show_streams", source));
+        var plan = DownloadPlanner.Plan(probe.Media!, type, 1080, out _)!;
+        var server = new List<double>();
+        var bare = new List<double>();
+        for (var i = 0; i < runs; i++)
+        {
+            await http.DeleteAsync($"{Stream}/{uid}/downloads/{type.Name}");
+            var watch = Stopwatch.StartNew();
+            (await http.PostAsync(path, null)).EnsureSuccessStatusCode();
+            while (true)
+            {
+                using var body = JsonDocument.Parse(await http.GetStringAsync($"{Stream}/{uid}/downloads"));
+                var status = body.RootElement.GetProperty("result").GetProperty(type.Name).GetProperty("status").GetString();
+                if (status == "ready")
+                {
+                    break;
+                }
+
+                if (status == "error")
+                {
+                    throw new InvalidOperationException($"{type.Name} download failed on the server");
+                }
+
+                await Task.Delay(10);
+            }
+
+            server.Add(watch.Elapsed.TotalSeconds);
+            var output = Path.Combine(work, $"bare-{type.Name}{type.Extension}");
+            var arguments = FfmpegArguments.ForDownload(source, output, plan, "veryfast");
+            var (code, _, error, elapsed) = await Processes.RunAsync("ffmpeg", arguments);
+            if (code != 0)
+            {
+                throw new InvalidOperationException($"bare ffmpeg failed: {error}");
+            }
+
+            bare.Add(elapsed.TotalSeconds);
+        }
+
+        var s = Stats.Median(server);
+        var b = Stats.Median(bare);
+        var met = additive is { } plus ? s <= b + plus : s <= b * ratio!.Value;
+        var target = additive is { } add ? $"<= bare + {add} s" : $"<= {ratio:0.00}x";
+        return new Row(name, against, $"{s:0.00} s", $"{b:0.00} s", additive is null ? $"{s / b:0.00}x" : $"+{s - b:0.00} s", target, met)
+        {
+            Runs = new() { ["server_seconds"] = server, ["bare_seconds"] = bare },
+        };
+    }
+
+    private async Task<Row> ApiRowAsync(Service server, Service baseline, string uid)
+    {
+        var auth = $"Authorization: Bearer {Services.Token}";
+        var path = $"{Stream}/{uid}/downloads";
+        var ours = new List<WrkResult>();
+        var theirs = new List<WrkResult>();
+        for (var i = 0; i < runs; i++)
+        {
+            ours.Add(await Wrk.RunAsync(server.Url + path, 64, seconds, auth));
+            theirs.Add(await Wrk.RunAsync(baseline.Url + path, 64, seconds, auth));
+        }
+
+        var s = Stats.Median(ours.Select(r => r.RequestsPerSecond));
+        var b = Stats.Median(theirs.Select(r => r.RequestsPerSecond));
+        var p99 = Stats.Median(ours.Select(r => r.P99Ms));
+        return new Row("GET .../downloads (token auth + database read), 64 connections", "minimal Kestrel handler, same bytes and bearer check",
+            $"{s:0} req/s, p99 {p99:0.0} ms", $"{b:0} req/s, p99 {Stats.Median(theirs.Select(r => r.P99Ms)):0.0} ms", $"{s / b:0.00}x",
+            ">= 0.7x, p99 <= 5 ms", s / b >= 0.7 && p99 <= 5)
+        {
+            Runs = new() { ["server"] = ours, ["baseline"] = theirs },
+        };
+    }
+
+    private async Task<Row> DeliveryRowAsync(Service server, Service nginx, string uid, long size)
+    {
+        var path = $"/{uid}/downloads/default.mp4";
+        var ours = new List<WrkResult>();
+        var theirs = new List<WrkResult>();
+        for (var i = 0; i < runs; i++)
+        {
+            ours.Add(await Wrk.RunAsync(server.Url + path, 4, seconds));
+            theirs.Add(await Wrk.RunAsync(nginx.Url + path, 4, seconds));
+        }
+
+        var s = Stats.Median(ours.Select(r => r.BytesPerSecond));
+        var b = Stats.Median(theirs.Select(r => r.BytesPerSecond));
+        return new Row($"GET default.mp4 whole file ({size / (1024 * 1024.0):0.0} MiB), 4 connections", "nginx sendfile, same file",
+            Stats.Mb(s), Stats.Mb(b), $"{s / b:0.00}x", ">= 0.9x", s / b >= 0.9)
+        {
+            Runs = new() { ["server"] = ours, ["nginx"] = theirs },
+        };
+    }
+
+    private async Task<Row> RangeRowAsync(Service server, Service nginx, string uid)
+    {
+        var path = $"/{uid}/downloads/default.mp4";
+        const string range = "Range: bytes=1048576-1114111";
+        var ours = new List<WrkResult>();
+        var theirs = new List<WrkResult>();
+        for (var i = 0; i < runs; i++)
+        {
+            ours.Add(await Wrk.RunAsync(server.Url + path, 32, seconds, range));
+            theirs.Add(await Wrk.RunAsync(nginx.Url + path, 32, seconds, range));
+        }
+
+        var s = Stats.Median(ours.Select(r => r.RequestsPerSecond));
+        var b = Stats.Median(theirs.Select(r => r.RequestsPerSecond));
+        return new Row("64 KiB Range requests, 32 connections", "nginx, same file", $"{s:0} req/s", $"{b:0} req/s", $"{s / b:0.00}x", ">= 0.8x", s / b >= 0.8)
+        {
+            Runs = new() { ["server"] = ours, ["nginx"] = theirs },
+        };
+    }
+
+    private async Task<Row> UploadRowAsync(Service server, Service baseline, string file)
+    {
+        var size = new FileInfo(file).Length;
+        var ours = new List<double>();
+        var theirs = new List<double>();
+        var growth = new List<double>();
+        for (var i = 0; i < runs; i++)
+        {
+            var before = Processes.Rss(server.Pid);
+            var peak = before;
+            using var stop = new CancellationTokenSource();
+            var sampler = Task.Run(async () =>
+            {
+                while (!stop.IsCancellationRequested)
+                {
+                    peak = Math.Max(peak, Processes.Rss(server.Pid));
+                    await Task.Delay(20);
+                }
+            });
+            var (code, output, error, elapsed) = await Processes.RunAsync("curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}",
+                "-H", $"Authorization: Bearer {Services.Token}", "-F", $"file=@{file}", server.Url + Stream]);
+            await stop.CancelAsync();
+            await sampler;
+            if (code != 0 || output != "200")
+            {
+                throw new InvalidOperationException($"upload failed: {output} {error}");
+            }
+
+            ours.Add(size / elapsed.TotalSeconds);
+            growth.Add(peak - before);
+            var sink = await Processes.RunAsync("curl", ["-s", "-o", "/dev/null", "-F", $"file=@{file}", baseline.Url + "/upload"]);
+            theirs.Add(size / sink.Elapsed.TotalSeconds);
+        }
+
+        var s = Stats.Median(ours);
+        var b = Stats.Median(theirs);
+        var rss = Stats.Median(growth) / (1024 * 1024);
+        return new Row("multipart upload of a 1 GiB file", "curl into a minimal Kestrel sink writing to disk",
+            $"{Stats.Mb(s)}, RSS +{rss:0} MiB", Stats.Mb(b), $"{s / b:0.00}x", ">= 0.8x, RSS growth <= 100 MiB", s / b >= 0.8 && rss <= 100)
+        {
+            Runs = new() { ["server_bytes_per_second"] = ours, ["sink_bytes_per_second"] = theirs, ["rss_growth_bytes"] = growth },
+        };
+    }
+
+    private async Task<List<Row>> ManyVideosRowsAsync()
+    {
+        var data = Path.Combine(work, "data-10k");
+        if (Directory.Exists(data))
+        {
+            Directory.Delete(data, recursive: true);
+        }
+
+        // Start once to make the schema and the account, then seed straight into SQLite.
+        await (await services.ServerAsync(data)).DisposeAsync();
+        string sample;
+        await using (var connection = new SqliteConnection($"Data Source={Path.Combine(data, "downstream.db")}"))
+        {
+            await connection.OpenAsync();
+            await using var transaction = await connection.BeginTransactionAsync();
+            var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+            sample = "";
+            for (var i = 0; i < 10_000; i++)
+            {
+                var uid = Guid.NewGuid().ToString("N");
+                sample = uid;
+                await using var command = connection.CreateCommand();
+                command.CommandText = """
+                    INSERT INTO videos (uid, account_id, state, pct_complete, duration, width, height, size, meta, name, created, modified, uploaded, ready_at)
+                    VALUES ($uid, $account, 'ready', 100, 60, 1280, 720, 10000000, $meta, $name, $t, $t, $t, $t);
+                    INSERT INTO downloads (video_uid, type, status, percent_complete, job_id, size, created, modified)
+                    VALUES ($uid, 'default', 'ready', 100, $job1, 9000000, $t, $t), ($uid, 'audio', 'ready', 100, $job2, 900000, $t, $t);
+                    """;
+                command.Parameters.AddWithValue("$uid", uid);
+                command.Parameters.AddWithValue("$account", Services.Account);
+                command.Parameters.AddWithValue("$meta", $"{{\"name\":\"video-{i}.mp4\"}}");
+                command.Parameters.AddWithValue("$name", $"video-{i}.mp4");
+                command.Parameters.AddWithValue("$t", now - (10_000 - i) * 1000L);
+                command.Parameters.AddWithValue("$job1", Guid.NewGuid().ToString("N"));
+                command.Parameters.AddWithValue("$job2", Guid.NewGuid().ToString("N"));
+                await command.ExecuteNonQueryAsync();
+            }
+
+            await transaction.CommitAsync();
+        }
+
+        SqliteConnection.ClearAllPools();
+        await using var server = await services.ServerAsync(data);
+        var auth = $"Authorization: Bearer {Services.Token}";
+        var list = new List<WrkResult>();
+        var downloads = new List<WrkResult>();
+        for (var i = 0; i < runs; i++)
+        {
+            list.Add(await Wrk.RunAsync($"{server.Url}{Stream}?limit=1000", 8, seconds, auth));
+            downloads.Add(await Wrk.RunAsync($"{server.Url}{Stream}/{sample}/downloads", 8, seconds, auth));
+        }
+
+        var listP99 = Stats.Median(list.Select(r => r.P99Ms));
+        var downloadsP99 = Stats.Median(downloads.Select(r => r.P99Ms));
+        return
+        [
+            new Row("GET /stream?limit=1000 with 10,000 videos, 8 connections", "target only", $"p99 {listP99:0.0} ms, {Stats.Median(list.Select(r => r.RequestsPerSecond)):0} req/s", "-", "-", "p99 <= 20 ms", listP99 <= 20)
+            {
+                Runs = new() { ["server"] = list },
+            },
+            new Row("GET .../downloads with 10,000 videos, 8 connections", "target only", $"p99 {downloadsP99:0.0} ms, {Stats.Median(downloads.Select(r => r.RequestsPerSecond)):0} req/s", "-", "-", "p99 <= 5 ms", downloadsP99 <= 5)
+            {
+                Runs = new() { ["server"] = downloads },
+            },
+        ];
+    }
+}
