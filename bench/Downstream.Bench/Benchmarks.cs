@@ -15,7 +15,7 @@ public sealed class Benchmarks(Services services, string work, int runs, int sec
 
     public async Task<List<Row>> RunAsync(Action<string> say)
     {
-        var rows = new List<Row>();
+        var rows = new ReportingList(say);
         say("making media (60 s 720p H.264/AAC MP4, 60 s 720p VP9/Opus WebM, 1 GiB upload file)");
         var h264 = await MakeAsync("h264-720p-60s.mp4", ["-f", "lavfi", "-i", "testsrc2=size=1280x720:rate=30", "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000",
             "-t", "60", "-c:v", "libx264", "-preset", "veryfast", "-crf", "26", "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "128k", "-shortest"]);
@@ -69,6 +69,24 @@ public sealed class Benchmarks(Services services, string work, int runs, int sec
         say("10,000 videos with downloads in the database");
         rows.AddRange(await ManyVideosRowsAsync());
         return rows;
+    }
+
+    /// <summary>Prints each row as it is measured, so a long run shows its figures as it goes.</summary>
+    private sealed class ReportingList(Action<string> say) : List<Row>
+    {
+        public new void Add(Row row)
+        {
+            base.Add(row);
+            say($"  {row.Name}: {row.Measured} vs {row.Baseline} ({row.Ratio}; target {row.Target}: {(row.Met ? "met" : "MISSED")})");
+        }
+
+        public new void AddRange(IEnumerable<Row> rows)
+        {
+            foreach (var row in rows)
+            {
+                Add(row);
+            }
+        }
     }
 
     private async Task<string> MakeAsync(string name, string[] arguments)
@@ -151,6 +169,8 @@ public sealed class Benchmarks(Services services, string work, int runs, int sec
         var path = $"{Stream}/{uid}/downloads";
         var ours = new List<WrkResult>();
         var theirs = new List<WrkResult>();
+        await Wrk.WarmAsync(server.Url + path, 64, auth);
+        await Wrk.WarmAsync(baseline.Url + path, 64, auth);
         for (var i = 0; i < runs; i++)
         {
             ours.Add(await Wrk.RunAsync(server.Url + path, 64, seconds, auth));
@@ -173,6 +193,8 @@ public sealed class Benchmarks(Services services, string work, int runs, int sec
         var path = $"/{uid}/downloads/default.mp4";
         var ours = new List<WrkResult>();
         var theirs = new List<WrkResult>();
+        await Wrk.WarmAsync(server.Url + path, 4);
+        await Wrk.WarmAsync(nginx.Url + path, 4);
         for (var i = 0; i < runs; i++)
         {
             ours.Add(await Wrk.RunAsync(server.Url + path, 4, seconds));
@@ -194,6 +216,8 @@ public sealed class Benchmarks(Services services, string work, int runs, int sec
         const string range = "Range: bytes=1048576-1114111";
         var ours = new List<WrkResult>();
         var theirs = new List<WrkResult>();
+        await Wrk.WarmAsync(server.Url + path, 32, range);
+        await Wrk.WarmAsync(nginx.Url + path, 32, range);
         for (var i = 0; i < runs; i++)
         {
             ours.Add(await Wrk.RunAsync(server.Url + path, 32, seconds, range));
@@ -298,6 +322,8 @@ public sealed class Benchmarks(Services services, string work, int runs, int sec
         var auth = $"Authorization: Bearer {Services.Token}";
         var list = new List<WrkResult>();
         var downloads = new List<WrkResult>();
+        await Wrk.WarmAsync($"{server.Url}{Stream}?limit=1000", 8, auth);
+        await Wrk.WarmAsync($"{server.Url}{Stream}/{sample}/downloads", 8, auth);
         for (var i = 0; i < runs; i++)
         {
             list.Add(await Wrk.RunAsync($"{server.Url}{Stream}?limit=1000", 8, seconds, auth));

@@ -26,8 +26,16 @@ public sealed class Service(string name, Process process, int port, StringBuilde
         }
     }
 
+    private bool _disposed;
+
     public async ValueTask DisposeAsync()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
         if (!process.HasExited)
         {
             process.Kill(entireProcessTree: true);

@@ -8,8 +8,11 @@ namespace Downstream.Server.Auth;
 /// Reads <c>Authorization: Bearer</c> or <c>X-Auth-Email</c> + <c>X-Auth-Key</c>. Missing or unknown
 /// credentials are 401; a valid credential that does not reach the account is 403 (see docs/auth.md).
 /// </summary>
-public sealed class Authenticator(ICredentialStore credentials)
+public sealed class Authenticator(ICredentialStore credentials, IChangeStamp stamps)
 {
+    private readonly StampedCache<string, ApiToken?> _tokens = new(stamps);
+    private readonly StampedCache<string, GlobalKeyUser?> _users = new(stamps);
+
     public async Task<Principal> AuthenticateAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         var authorization = request.Headers.Authorization.ToString();
@@ -21,7 +24,9 @@ public sealed class Authenticator(ICredentialStore credentials)
             }
 
             var secret = authorization["Bearer ".Length..].Trim();
-            var token = secret.Length is > 0 and <= 256 ? await credentials.FindTokenAsync(Secrets.Hash(secret), cancellationToken) : null;
+            var token = secret.Length is > 0 and <= 256
+                ? await _tokens.GetOrReadAsync(Convert.ToHexString(Secrets.Hash(secret)), (hash, ct) => credentials.FindTokenAsync(Convert.FromHexString(hash), ct), cancellationToken)
+                : null;
             if (token is null || token.Revoked is not null)
             {
                 throw ApiErrors.Unauthenticated("The API token is not valid.");
@@ -42,7 +47,9 @@ public sealed class Authenticator(ICredentialStore credentials)
             throw ApiErrors.Unauthenticated(email.Length == 0 ? "X-Auth-Key needs X-Auth-Email beside it." : "X-Auth-Email needs X-Auth-Key beside it.");
         }
 
-        var user = email.Length <= 254 ? await credentials.FindUserAsync(email, cancellationToken) : null;
+        var user = email.Length <= 254
+            ? await _users.GetOrReadAsync(email.ToUpperInvariant(), (_, ct) => credentials.FindUserAsync(email, ct), cancellationToken)
+            : null;
         if (user is null || !Secrets.Matches(key, user.KeyHash))
         {
             throw ApiErrors.Unauthenticated("Unknown X-Auth-Email or wrong X-Auth-Key.");

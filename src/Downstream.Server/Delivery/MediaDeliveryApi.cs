@@ -19,7 +19,7 @@ public static partial class MediaDeliveryApi
     }
 
     public static async Task<IResult> Serve(
-        string uid, string file, HttpRequest request, IVideoStore videos, IDownloadStore downloads, IBlobStore blobs,
+        string uid, string file, HttpRequest request, MediaLookup lookup, IBlobStore blobs,
         ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         var type = DownloadType.All.FirstOrDefault(t => t.FileName == file)
@@ -32,14 +32,14 @@ public static partial class MediaDeliveryApi
                 : ApiErrors.NotFound($"Video not found: {ApiErrors.Shorten(uid)}");
         }
 
-        var video = await videos.GetAsync(uid, cancellationToken) ?? throw ApiErrors.NotFound($"Video not found: {uid}");
+        var video = await lookup.FindAsync(uid, cancellationToken) ?? throw ApiErrors.NotFound($"Video not found: {uid}");
         if (video.RequireSignedUrls)
         {
             throw new ApiException(StatusCodes.Status401Unauthorized, ApiErrors.AuthenticationCode,
                 "This video requires signed URLs: use a signed token with downloadable: true in place of the video id.");
         }
 
-        var download = await downloads.GetAsync(uid, type.Name, cancellationToken)
+        var download = video.Downloads.FirstOrDefault(d => d.Type == type.Name)
             ?? throw ApiErrors.NotFound($"Video {uid} has no {type.Name} download; create it with POST .../stream/{uid}/downloads/{type.Name}.");
         if (download.Status != DownloadStatuses.Ready)
         {

@@ -17,12 +17,17 @@ public sealed class DownloadService(
     JobSignal signal,
     IOptions<DownstreamOptions> options,
     TimeProvider time,
+    IChangeStamp stamps,
     ILogger<DownloadService> logger)
 {
+    // The hottest read of the API: clients poll it while jobs run.
+    private readonly StampedCache<(string AccountId, string Uid), IReadOnlyList<Download>?> _lists = new(stamps);
+
     public async Task<IReadOnlyList<Download>> ListAsync(string accountId, string identifier, CancellationToken cancellationToken)
     {
-        var video = await videos.GetAsync(accountId, identifier, cancellationToken);
-        return await downloads.ListAsync(video.Uid, cancellationToken);
+        var uid = Ids.Require(identifier, "identifier");
+        return await _lists.GetOrReadAsync((accountId, uid), (key, ct) => downloads.ListForAccountAsync(key.AccountId, key.Uid, ct), cancellationToken)
+            ?? throw ApiErrors.NotFound($"Video not found: {uid}");
     }
 
     /// <summary>Creates the download unless it exists (a repeat is a no-op); returns all downloads of the video.</summary>

@@ -40,6 +40,8 @@ public static class ServiceRegistration
         services.AddSingleton<IDownloadStore, SqliteDownloadStore>();
         services.AddSingleton<IJobQueue, SqliteJobQueue>();
         services.AddSingleton<ICredentialStore, SqliteCredentialStore>();
+        services.AddSingleton(sp => new SqliteChangeStamp(sp.GetRequiredService<SqliteDatabase>().Path));
+        services.AddSingleton<IChangeStamp>(sp => sp.GetRequiredService<SqliteChangeStamp>());
         services.AddSingleton<IBlobStore>(sp => new LocalBlobStore(
             Path.Combine(sp.GetRequiredService<IOptions<DownstreamOptions>>().Value.FullDataDir, "media")));
 
@@ -70,6 +72,7 @@ public static class ServiceRegistration
         services.AddSingleton<VideoIngest>();
         services.AddSingleton<VideoService>();
         services.AddSingleton<DownloadService>();
+        services.AddSingleton<Delivery.MediaLookup>();
         return builder;
     }
 

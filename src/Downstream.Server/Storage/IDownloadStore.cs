@@ -9,6 +9,9 @@ public interface IDownloadStore
 
     Task<Download?> GetAsync(string videoUid, string type, CancellationToken cancellationToken);
 
+    /// <summary>The downloads of a video of the account in one read; null when the account has no such video.</summary>
+    Task<IReadOnlyList<Download>?> ListForAccountAsync(string accountId, string videoUid, CancellationToken cancellationToken);
+
     /// <summary>
     /// Creates the download with its job unless one exists already. An existing download in
     /// <c>error</c> is reset and given a new job. Returns whether a job was queued.

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace Downstream.Server.Videos;
@@ -19,7 +18,7 @@ public sealed record VideoDto
 
     public required VideoStatusDto Status { get; init; }
 
-    public required JsonElement Meta { get; init; }
+    public required Api.RawJson Meta { get; init; }
 
     public required string Created { get; init; }
 
@@ -31,7 +30,7 @@ public sealed record VideoDto
 
     public long Size { get; init; }
 
-    public required JsonElement AllowedOrigins { get; init; }
+    public required Api.RawJson AllowedOrigins { get; init; }
 
     [JsonPropertyName("requireSignedURLs")]
     public bool RequireSignedUrls { get; init; }
@@ -60,13 +59,13 @@ public sealed record VideoDto
             video.PctComplete.ToString("0.######", CultureInfo.InvariantCulture),
             video.ErrorReasonCode ?? "",
             video.ErrorReasonText ?? ""),
-        Meta = Parse(video.Meta),
+        Meta = new Api.RawJson(video.Meta),
         Created = Format(video.Created)!,
         Modified = Format(video.Modified)!,
         Uploaded = Format(video.Uploaded),
         ScheduledDeletion = Format(video.ScheduledDeletion),
         Size = video.Size,
-        AllowedOrigins = Parse(video.AllowedOrigins),
+        AllowedOrigins = new Api.RawJson(video.AllowedOrigins),
         RequireSignedUrls = video.RequireSignedUrls,
         MaxDurationSeconds = video.MaxDurationSeconds,
         Duration = video.Duration,
@@ -76,12 +75,6 @@ public sealed record VideoDto
     /// <summary>RFC 3339 in UTC with a Z, as Cloudflare writes its times.</summary>
     public static string? Format(DateTimeOffset? value) =>
         value?.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture);
-
-    private static JsonElement Parse(string json)
-    {
-        using var document = JsonDocument.Parse(json);
-        return document.RootElement.Clone();
-    }
 }
 
 public sealed record VideoStatusDto(string State, string PctComplete, string ErrorReasonCode, string ErrorReasonText);

@@ -17,8 +17,12 @@ public sealed class VideoService(
     JobSignal signal,
     IOptions<DownstreamOptions> options,
     TimeProvider time,
+    IChangeStamp stamps,
     ILogger<VideoService> logger)
 {
+    // A page of up to 1000 videos is large: only a few are kept, as the bytes that are sent.
+    private readonly StampedCache<(string AccountId, VideoQuery Query), byte[]> _pages = new(stamps, maxEntries: 32);
+
     /// <summary>The video, or 404 when it does not exist in this account.</summary>
     public async Task<Video> GetAsync(string accountId, string identifier, CancellationToken cancellationToken)
     {
@@ -99,6 +103,15 @@ public sealed class VideoService(
 
     public Task<VideoPage> ListAsync(string accountId, VideoQuery query, CancellationToken cancellationToken) =>
         videos.ListAsync(accountId, query, cancellationToken);
+
+    /// <summary>The list answer, envelope and all, serialized once per change of the store.</summary>
+    public async Task<byte[]> ListJsonAsync(string accountId, VideoQuery query, CancellationToken cancellationToken) =>
+        await _pages.GetOrReadAsync((accountId, query), async (key, ct) =>
+        {
+            var page = await videos.ListAsync(key.AccountId, key.Query, ct);
+            var envelope = new VideoListEnvelope([.. page.Videos.Select(VideoDto.From)], true, [], [], page.Range, page.Total);
+            return JsonSerializer.SerializeToUtf8Bytes(envelope, ApiJsonContext.Default.VideoListEnvelope);
+        }, cancellationToken);
 
     /// <summary>Deletes the video, its downloads and files, and stops their jobs.</summary>
     public async Task DeleteAsync(string accountId, string identifier, CancellationToken cancellationToken)

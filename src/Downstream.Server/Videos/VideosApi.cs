@@ -33,11 +33,11 @@ public static class VideosApi
         return TypedResults.Ok(Envelope.Ok(VideoDto.From(video)));
     }
 
-    public static async Task<Ok<VideoListEnvelope>> List(
+    public static async Task<FileContentHttpResult> List(
         [FromRoute(Name = "account_id")] string accountId, HttpRequest request, VideoService videos, CancellationToken cancellationToken)
     {
-        var page = await videos.ListAsync(accountId, VideoQueryParser.Parse(request.Query), cancellationToken);
-        return TypedResults.Ok(new VideoListEnvelope([.. page.Videos.Select(VideoDto.From)], true, [], [], page.Range, page.Total));
+        var json = await videos.ListJsonAsync(accountId, VideoQueryParser.Parse(request.Query), cancellationToken);
+        return TypedResults.Bytes(json, "application/json");
     }
 
     public static async Task<Ok<Envelope<VideoDto>>> Get(

@@ -5,7 +5,7 @@ namespace Downstream.Server.Storage.Sqlite;
 
 /// <summary>
 /// Opens connections to the SQLite file and creates its schema. WAL lets readers run beside the
-/// one writer; the busy timeout makes writers queue instead of failing under load.
+/// one writer; the command timeout makes writers queue instead of failing under load.
 /// </summary>
 public sealed class SqliteDatabase
 {
@@ -13,7 +13,8 @@ public sealed class SqliteDatabase
 
     public SqliteDatabase(string path)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        Path = System.IO.Path.GetFullPath(path);
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = path,
@@ -24,13 +25,14 @@ public sealed class SqliteDatabase
         DefaultTypeMap.MatchNamesWithUnderscores = true;
     }
 
+    public string Path { get; }
+
     public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
     {
+        // No per-open PRAGMAs: this is the hot path. Microsoft.Data.Sqlite retries a busy database
+        // for the command timeout (DefaultTimeout) by itself.
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "PRAGMA busy_timeout = 30000; PRAGMA synchronous = NORMAL;";
-        await command.ExecuteNonQueryAsync(cancellationToken);
         return connection;
     }
 

@@ -26,6 +26,18 @@ public sealed class SqliteDownloadStore(SqliteDatabase database) : IDownloadStor
         return row?.ToDownload();
     }
 
+    public async Task<IReadOnlyList<Download>?> ListForAccountAsync(string accountId, string videoUid, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var rows = (await connection.QueryAsync<DownloadRow>(new CommandDefinition("""
+            SELECT v.uid AS video_uid, d.type, d.status, d.percent_complete, d.error_text, d.job_id, d.size, d.created, d.modified
+            FROM videos v LEFT JOIN downloads d ON d.video_uid = v.uid
+            WHERE v.uid = @videoUid AND v.account_id = @accountId
+            ORDER BY d.type DESC
+            """, new { videoUid, accountId }, cancellationToken: cancellationToken))).ToList();
+        return rows.Count == 0 ? null : [.. rows.Where(r => r.Type is not null).Select(r => r.ToDownload())];
+    }
+
     public async Task<bool> CreateAsync(Download download, Job? job, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
@@ -89,14 +101,14 @@ public sealed class SqliteDownloadStore(SqliteDatabase database) : IDownloadStor
     internal sealed class DownloadRow
     {
         public string VideoUid { get; set; } = "";
-        public string Type { get; set; } = "";
-        public string Status { get; set; } = "";
+        public string? Type { get; set; }
+        public string? Status { get; set; }
         public double PercentComplete { get; set; }
         public string? ErrorText { get; set; }
-        public string JobId { get; set; } = "";
+        public string? JobId { get; set; }
         public long? Size { get; set; }
-        public long Created { get; set; }
-        public long Modified { get; set; }
+        public long? Created { get; set; }
+        public long? Modified { get; set; }
 
         public static DownloadRow From(Download d) => new()
         {
@@ -114,14 +126,14 @@ public sealed class SqliteDownloadStore(SqliteDatabase database) : IDownloadStor
         public Download ToDownload() => new()
         {
             VideoUid = VideoUid,
-            Type = Type,
-            Status = Status,
+            Type = Type!,
+            Status = Status!,
             PercentComplete = PercentComplete,
             ErrorText = ErrorText,
-            JobId = JobId,
+            JobId = JobId!,
             Size = Size,
-            Created = UnixTime.From(Created),
-            Modified = UnixTime.From(Modified),
+            Created = UnixTime.From(Created ?? 0),
+            Modified = UnixTime.From(Modified ?? 0),
         };
     }
 }
