@@ -23,6 +23,8 @@ export DOWNSTREAM_API_TOKEN="conformance-$(python3 -c 'import secrets; print(sec
 export DOWNSTREAM_AUTH_EMAIL=user@example.com
 export DOWNSTREAM_AUTH_KEY=144c9defac04969c7bfad8efaa8ea194
 export Logging__LogLevel__Default=Warning
+# The access log lets the tests count attempts on the server side.
+export DOWNSTREAM_ACCESS_LOG=true
 
 read_token="$(dotnet "$server_dll" tokens create --read-only --name conformance-read | sed -n 's/^token: *//p')"
 

@@ -20,13 +20,23 @@ public sealed class DownloadService(
     IChangeStamp stamps,
     ILogger<DownloadService> logger)
 {
-    // The hottest read of the API: clients poll it while jobs run.
-    private readonly StampedCache<(string AccountId, string Uid), IReadOnlyList<Download>?> _lists = new(stamps);
+    // The hottest read of the API: clients poll it while jobs run. Kept as the bytes that are sent.
+    private readonly StampedCache<(string AccountId, string Uid, string BaseUrl), byte[]?> _answers = new(stamps);
 
     public async Task<IReadOnlyList<Download>> ListAsync(string accountId, string identifier, CancellationToken cancellationToken)
     {
         var uid = Ids.Require(identifier, "identifier");
-        return await _lists.GetOrReadAsync((accountId, uid), (key, ct) => downloads.ListForAccountAsync(key.AccountId, key.Uid, ct), cancellationToken)
+        return await downloads.ListForAccountAsync(accountId, uid, cancellationToken)
+            ?? throw ApiErrors.NotFound($"Video not found: {uid}");
+    }
+
+    /// <summary>The serialized answer of GET .../downloads, made by <paramref name="serialize"/> once per store change.</summary>
+    public async Task<byte[]> ListJsonAsync(
+        string accountId, string identifier, string baseUrl, Func<IReadOnlyList<Download>, byte[]> serialize, CancellationToken cancellationToken)
+    {
+        var uid = Ids.Require(identifier, "identifier");
+        return await _answers.GetOrReadAsync((accountId, uid, baseUrl), async (key, ct) =>
+                await downloads.ListForAccountAsync(key.AccountId, key.Uid, ct) is { } list ? serialize(list) : null, cancellationToken)
             ?? throw ApiErrors.NotFound($"Video not found: {uid}");
     }
 

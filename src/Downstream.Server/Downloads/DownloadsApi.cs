@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Downstream.Server.Api;
 using Downstream.Server.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -21,12 +22,14 @@ public static class DownloadsApi
         return stream;
     }
 
-    public static async Task<Ok<Envelope<Dictionary<string, DownloadDto>>>> List(
+    public static async Task<FileContentHttpResult> List(
         [FromRoute(Name = "account_id")] string accountId, string identifier, HttpRequest request,
         DownloadService service, PublicUrls urls, CancellationToken cancellationToken)
     {
-        var downloads = await service.ListAsync(accountId, identifier, cancellationToken);
-        return TypedResults.Ok(Envelope.Ok(ToMap(downloads, request, urls)));
+        var json = await service.ListJsonAsync(accountId, identifier, urls.Base(request),
+            downloads => JsonSerializer.SerializeToUtf8Bytes(Envelope.Ok(ToMap(downloads, request, urls)), ApiJsonContext.Default.EnvelopeDictionaryStringDownloadDto),
+            cancellationToken);
+        return TypedResults.Bytes(json, "application/json");
     }
 
     public static async Task<Ok<Envelope<Dictionary<string, DownloadDto>>>> Create(
