@@ -49,14 +49,19 @@ public static partial class MediaDeliveryApi
         }
 
         var blob = await blobs.GetAsync(DownloadType.BlobKey(uid, type), cancellationToken);
-        if (blob is null)
+        PreadStream content;
+        try
+        {
+            content = blob is null ? throw new FileNotFoundException() : PreadStream.Open(blob.LocalPath);
+        }
+        catch (FileNotFoundException)
         {
             loggers.CreateLogger(typeof(MediaDeliveryApi)).LogError("Download {VideoUid} {Type} is ready but its file is missing", uid, type.Name);
             throw ApiErrors.NotFound($"The {type.Name} download of video {uid} has no file; delete and create it again.");
         }
 
-        return TypedResults.PhysicalFile(
-            blob.LocalPath,
+        return TypedResults.Stream(
+            content,
             type.ContentType,
             downloadName is null ? null : downloadName + type.Extension,
             lastModified: download.Modified,
