@@ -52,22 +52,7 @@ public sealed class StreamService
 
     public Task<Video> Edit(string identifier, VideoEditParams parameters, CancellationToken cancellationToken = default)
     {
-        var body = new JsonObject();
-        if (parameters.Meta is not null)
-        {
-            body["meta"] = JsonSerializer.SerializeToNode(new Dictionary<string, JsonElement>(parameters.Meta), ClientJsonContext.Default.DictionaryStringJsonElement);
-        }
-
-        if (parameters.RequireSignedUrls is { } signed)
-        {
-            body["requireSignedURLs"] = signed;
-        }
-
-        if (parameters.Creator is not null)
-        {
-            body["creator"] = parameters.Creator;
-        }
-
+        var body = CommonFields(new JsonObject(), parameters.Meta, parameters.RequireSignedUrls, parameters.Creator);
         if (parameters.AllowedOrigins is not null)
         {
             body["allowedOrigins"] = new JsonArray([.. parameters.AllowedOrigins.Select(o => JsonValue.Create(o))]);
@@ -106,22 +91,7 @@ public sealed class StreamService
     public Task<Video> Copy(VideoCopyParams parameters, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(parameters.Url);
-        var body = new JsonObject { ["url"] = parameters.Url };
-        if (parameters.Meta is not null)
-        {
-            body["meta"] = JsonSerializer.SerializeToNode(new Dictionary<string, JsonElement>(parameters.Meta), ClientJsonContext.Default.DictionaryStringJsonElement);
-        }
-
-        if (parameters.RequireSignedUrls is { } signed)
-        {
-            body["requireSignedURLs"] = signed;
-        }
-
-        if (parameters.Creator is not null)
-        {
-            body["creator"] = parameters.Creator;
-        }
-
+        var body = CommonFields(new JsonObject { ["url"] = parameters.Url }, parameters.Meta, parameters.RequireSignedUrls, parameters.Creator);
         var json = JsonSerializer.SerializeToElement(body, JsonNodeContext.Default.JsonObject);
         return _transport.SendAsync(HttpMethod.Post, $"{Paths.Stream(parameters.AccountId)}/copy", () => ApiTransport.Json(json),
             ClientJsonContext.Default.Video, cancellationToken);
@@ -159,6 +129,27 @@ public sealed class StreamService
         var transport = retryable ? _transport : new ApiTransport(_transport.Http, _transport.Options with { MaxRetries = 0 }, TimeProvider.System);
         var envelope = await transport.SendAsync(HttpMethod.Post, path, Content, cancellationToken, UploadAttemptTimeout).ConfigureAwait(false);
         return envelope.Result.Deserialize(ClientJsonContext.Default.Video)!;
+    }
+
+    /// <summary>The fields edit and copy share, set only when given.</summary>
+    private static JsonObject CommonFields(JsonObject body, IReadOnlyDictionary<string, JsonElement>? meta, bool? requireSignedUrls, string? creator)
+    {
+        if (meta is not null)
+        {
+            body["meta"] = JsonSerializer.SerializeToNode(new Dictionary<string, JsonElement>(meta), ClientJsonContext.Default.DictionaryStringJsonElement);
+        }
+
+        if (requireSignedUrls is { } signed)
+        {
+            body["requireSignedURLs"] = signed;
+        }
+
+        if (creator is not null)
+        {
+            body["creator"] = creator;
+        }
+
+        return body;
     }
 
     private sealed class NonClosingStream(Stream inner) : Stream
