@@ -1,6 +1,5 @@
 using Downstream.Server.Api;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
 
 namespace Downstream.Server.Videos;
@@ -39,34 +38,8 @@ public static class UploadReader
             limit.MaxRequestBodySize = maxBytes + MultipartOverhead;
         }
 
-        // A large buffer: the default 4 KiB makes boundary scanning the bottleneck of big uploads.
-        var reader = new MultipartReader(boundary.ToString(), request.Body, 256 * 1024);
-        try
-        {
-            while (await reader.ReadNextSectionAsync(cancellationToken) is { } section)
-            {
-                if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition)
-                    || !disposition.DispositionType.Equals("form-data", StringComparison.OrdinalIgnoreCase)
-                    || HeaderUtilities.RemoveQuotes(disposition.Name).ToString() != "file")
-                {
-                    continue;
-                }
-
-                var fileName = HeaderUtilities.RemoveQuotes(disposition.FileNameStar.HasValue ? disposition.FileNameStar : disposition.FileName).ToString();
-                var length = await CopyLimitedAsync(section.Body, target, maxBytes, cancellationToken);
-                return new UploadedFile(string.IsNullOrWhiteSpace(fileName) ? null : Path.GetFileName(fileName), length);
-            }
-        }
-        catch (InvalidDataException ex)
-        {
-            throw ApiErrors.BadRequest($"The multipart body is malformed: {ex.Message}");
-        }
-        catch (IOException ex) when (ex.InnerException is null && ex.Message.Contains("Unexpected end", StringComparison.OrdinalIgnoreCase))
-        {
-            throw ApiErrors.BadRequest("The multipart body ended before its closing boundary.");
-        }
-
-        throw ApiErrors.BadRequest("The multipart body has no field 'file'.");
+        return await MultipartFileReader.CopyFileFieldAsync(request.BodyReader, boundary.ToString(), target, maxBytes, cancellationToken)
+            ?? throw ApiErrors.BadRequest("The multipart body has no field 'file'.");
     }
 
     /// <summary>Copies a stream to a file, failing with 413 past <paramref name="maxBytes"/>.</summary>
