@@ -16,6 +16,7 @@ public static class MultipartFileReader
     private const int MaxHeaderBytes = 16 * 1024;
     private const int MaxPreambleBytes = 16 * 1024;
     private const long MaxOtherPartBytes = 1024 * 1024;
+    private const int BatchBytes = 256 * 1024;
 
     public static async Task<UploadReader.UploadedFile?> CopyFileFieldAsync(
         PipeReader reader, string boundary, string target, long maxBytes, CancellationToken cancellationToken)
@@ -57,7 +58,8 @@ public static class MultipartFileReader
         var segments = new List<ReadOnlyMemory<byte>>();
         while (true)
         {
-            var result = await reader.ReadAsync(cancellationToken);
+            // Wait for a good amount: each round is a scan and a write system call.
+            var result = await reader.ReadAtLeastAsync(BatchBytes, cancellationToken);
             var buffer = result.Buffer;
             var found = Find(buffer, delimiter);
             var data = found is { } end ? buffer.Slice(0, end) : buffer.Slice(0, Math.Max(0, buffer.Length - (delimiter.Length - 1)));
