@@ -23,13 +23,6 @@ public sealed class DownloadService(
     // The hottest read of the API: clients poll it while jobs run. Kept as the bytes that are sent.
     private readonly StampedCache<(string AccountId, string Uid, string BaseUrl), byte[]?> _answers = new(stamps);
 
-    public async Task<IReadOnlyList<Download>> ListAsync(string accountId, string identifier, CancellationToken cancellationToken)
-    {
-        var uid = Ids.Require(identifier, "identifier");
-        return await downloads.ListForAccountAsync(accountId, uid, cancellationToken)
-            ?? throw ApiErrors.NotFound($"Video not found: {uid}");
-    }
-
     /// <summary>The serialized answer of GET .../downloads, made by <paramref name="serialize"/> once per store change.</summary>
     public async Task<byte[]> ListJsonAsync(
         string accountId, string identifier, string baseUrl, Func<IReadOnlyList<Download>, byte[]> serialize, CancellationToken cancellationToken)

@@ -101,9 +101,6 @@ public sealed class VideoService(
             : throw ApiErrors.NotFound($"Video not found: {video.Uid}");
     }
 
-    public Task<VideoPage> ListAsync(string accountId, VideoQuery query, CancellationToken cancellationToken) =>
-        videos.ListAsync(accountId, query, cancellationToken);
-
     /// <summary>The list answer, envelope and all, serialized once per change of the store.</summary>
     public async Task<byte[]> ListJsonAsync(string accountId, VideoQuery query, CancellationToken cancellationToken) =>
         await _pages.GetOrReadAsync((accountId, query), async (key, ct) =>
