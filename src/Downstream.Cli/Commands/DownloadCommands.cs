@@ -30,14 +30,7 @@ public sealed class DownloadsCreateCommand : AsyncCommand<DownloadsCreateSetting
             downloads = await client.Stream.Downloads.Get(settings.Id, new DownloadGetParams { AccountId = account }, cancellationToken);
         }
 
-        if (settings.Json)
-        {
-            Output.Json(runtime.Console, downloads);
-        }
-        else
-        {
-            Output.Downloads(runtime.Console, downloads);
-        }
+        Output.Result(runtime.Console, settings.Json, downloads, Output.Downloads);
 
         return 0;
     }
@@ -68,14 +61,7 @@ public sealed class DownloadsListCommand : AsyncCommand<VideoSettings>
         var runtime = (CliRuntime)context.Data!;
         using var client = runtime.Client(settings);
         var downloads = await client.Stream.Downloads.Get(settings.Id, new DownloadGetParams { AccountId = runtime.AccountId(settings) }, cancellationToken);
-        if (settings.Json)
-        {
-            Output.Json(runtime.Console, downloads);
-        }
-        else
-        {
-            Output.Downloads(runtime.Console, downloads);
-        }
+        Output.Result(runtime.Console, settings.Json, downloads, Output.Downloads);
 
         return 0;
     }

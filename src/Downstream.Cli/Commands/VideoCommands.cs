@@ -57,14 +57,7 @@ public sealed class VideosUploadCommand : AsyncCommand<VideosUploadSettings>
             }
         }
 
-        if (settings.Json)
-        {
-            Output.Json(runtime.Console, video);
-        }
-        else
-        {
-            Output.Videos(runtime.Console, [video]);
-        }
+        Output.Result(runtime.Console, settings.Json, video, (console, one) => Output.Videos(console, [one]));
 
         return video.Status?.State == VideoState.Error ? Fail(runtime, video) : 0;
     }
@@ -117,14 +110,7 @@ public sealed class VideosGetCommand : AsyncCommand<VideoSettings>
         var runtime = (CliRuntime)context.Data!;
         using var client = runtime.Client(settings);
         var video = await client.Stream.Get(settings.Id, new VideoGetParams { AccountId = runtime.AccountId(settings) }, cancellationToken);
-        if (settings.Json)
-        {
-            Output.Json(runtime.Console, video);
-        }
-        else
-        {
-            Output.Videos(runtime.Console, [video]);
-        }
+        Output.Result(runtime.Console, settings.Json, video, (console, one) => Output.Videos(console, [one]));
 
         return 0;
     }

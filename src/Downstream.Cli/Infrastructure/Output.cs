@@ -9,6 +9,19 @@ public static class Output
 {
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
+    /// <summary>The raw JSON for scripts when <c>--json</c> is given, else the table for people.</summary>
+    public static void Result<T>(IAnsiConsole console, bool json, T value, Action<IAnsiConsole, T> table)
+    {
+        if (json)
+        {
+            Json(console, value);
+        }
+        else
+        {
+            table(console, value);
+        }
+    }
+
     public static void Json<T>(IAnsiConsole console, T value) =>
         console.Profile.Out.Writer.WriteLine(JsonSerializer.Serialize(value, Indented));
 

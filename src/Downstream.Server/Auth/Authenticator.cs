@@ -6,12 +6,26 @@ namespace Downstream.Server.Auth;
 
 /// <summary>
 /// Reads <c>Authorization: Bearer</c> or <c>X-Auth-Email</c> + <c>X-Auth-Key</c>. Missing or unknown
-/// credentials are 401; a valid credential that does not reach the account is 403 (see docs/auth.md).
+/// credentials are 401; a valid credential that does not reach the account is 403 (see docs/decisions.md).
 /// </summary>
 public sealed class Authenticator(ICredentialStore credentials, IChangeStamp stamps)
 {
     private readonly StampedCache<string, ApiToken?> _tokens = new(stamps);
     private readonly StampedCache<string, GlobalKeyUser?> _users = new(stamps);
+
+    /// <summary>The token a bearer secret names, or null when it is unknown, malformed or revoked.</summary>
+    public async Task<ApiToken?> FindActiveTokenAsync(string secret, CancellationToken cancellationToken)
+    {
+        secret = secret.Trim();
+        if (secret.Length is 0 or > 256)
+        {
+            return null;
+        }
+
+        var token = await _tokens.GetOrReadAsync(
+            Convert.ToHexString(Secrets.Hash(secret)), (hash, ct) => credentials.FindTokenAsync(Convert.FromHexString(hash), ct), cancellationToken);
+        return token is { Revoked: null } ? token : null;
+    }
 
     public async Task<Principal> AuthenticateAsync(HttpRequest request, CancellationToken cancellationToken)
     {
@@ -23,14 +37,8 @@ public sealed class Authenticator(ICredentialStore credentials, IChangeStamp sta
                 throw ApiErrors.Unauthenticated("The Authorization header must be 'Bearer <API token>'.");
             }
 
-            var secret = authorization["Bearer ".Length..].Trim();
-            var token = secret.Length is > 0 and <= 256
-                ? await _tokens.GetOrReadAsync(Convert.ToHexString(Secrets.Hash(secret)), (hash, ct) => credentials.FindTokenAsync(Convert.FromHexString(hash), ct), cancellationToken)
-                : null;
-            if (token is null || token.Revoked is not null)
-            {
-                throw ApiErrors.Unauthenticated("The API token is not valid.");
-            }
+            var token = await FindActiveTokenAsync(authorization["Bearer ".Length..], cancellationToken)
+                ?? throw ApiErrors.Unauthenticated("The API token is not valid.");
 
             return new Principal("token", token.Id, new HashSet<string>(StringComparer.Ordinal) { token.AccountId }, token.CanWrite);
         }

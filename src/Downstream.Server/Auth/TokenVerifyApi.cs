@@ -1,5 +1,4 @@
 using Downstream.Server.Api;
-using Downstream.Server.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Downstream.Server.Auth;
@@ -15,7 +14,7 @@ public static class TokenVerifyApi
         return routes;
     }
 
-    public static async Task<Ok<Envelope<TokenVerifyDto>>> Verify(HttpRequest request, ICredentialStore credentials, CancellationToken cancellationToken)
+    public static async Task<Ok<Envelope<TokenVerifyDto>>> Verify(HttpRequest request, Authenticator authenticator, CancellationToken cancellationToken)
     {
         var authorization = request.Headers.Authorization.ToString();
         if (!authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
@@ -23,12 +22,8 @@ public static class TokenVerifyApi
             throw ApiErrors.Unauthenticated("Send the token as 'Authorization: Bearer <API token>'.");
         }
 
-        var secret = authorization["Bearer ".Length..].Trim();
-        var token = secret.Length is > 0 and <= 256 ? await credentials.FindTokenAsync(Secrets.Hash(secret), cancellationToken) : null;
-        if (token is null || token.Revoked is not null)
-        {
-            throw new ApiException(StatusCodes.Status401Unauthorized, ApiErrors.InvalidTokenCode, "Invalid API Token");
-        }
+        var token = await authenticator.FindActiveTokenAsync(authorization["Bearer ".Length..], cancellationToken)
+            ?? throw new ApiException(StatusCodes.Status401Unauthorized, ApiErrors.InvalidTokenCode, "Invalid API Token");
 
         return TypedResults.Ok(Envelope.Ok(new TokenVerifyDto(token.Id, "active")));
     }
