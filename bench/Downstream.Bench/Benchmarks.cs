@@ -115,7 +115,7 @@ public sealed class Benchmarks(Services services, string work, int runs, int sec
     private async Task<Row> JobRowAsync(HttpClient http, string uid, string source, DownloadType type, string name, string against, double? additive, double? ratio)
     {
         var path = type == DownloadType.Default ? $"{Stream}/{uid}/downloads" : $"{Stream}/{uid}/downloads/audio";
-        var probe = ProbeParser.Parse(await Processes.CheckAsync("ffprobe", "-v", "error", "-print_format", "json", "-show_format", "-show_streams", source));
+        var probe = ProbeParser.Parse(await Processes.CheckAsync("ffprobe", [.. MediaProber.ProbeArguments(source)]));
         var plan = DownloadPlanner.Plan(probe.Media!, type, 1080, out _)!;
         var server = new List<double>();
         var bare = new List<double>();
@@ -124,13 +124,13 @@ public sealed class Benchmarks(Services services, string work, int runs, int sec
             // Alternate which goes first, so neither side always gets the warmer machine.
             if (i % 2 == 1)
             {
-                bare.Add(await BareAsync(source, type, plan));
+                bare.Add(await BareAsync(source, probe.Media!.FormatName, type, plan));
             }
 
             server.Add(await ServerJobAsync(http, uid, type, path));
             if (i % 2 == 0)
             {
-                bare.Add(await BareAsync(source, type, plan));
+                bare.Add(await BareAsync(source, probe.Media!.FormatName, type, plan));
             }
         }
 
@@ -173,10 +173,10 @@ public sealed class Benchmarks(Services services, string work, int runs, int sec
         }
     }
 
-    private async Task<double> BareAsync(string source, DownloadType type, DownloadPlan plan)
+    private async Task<double> BareAsync(string source, string formatName, DownloadType type, DownloadPlan plan)
     {
         var output = Path.Combine(work, $"bare-{type.Name}{type.Extension}");
-        var (code, _, error, elapsed) = await Processes.RunAsync("ffmpeg", FfmpegArguments.ForDownload(source, output, plan, "veryfast"));
+        var (code, _, error, elapsed) = await Processes.RunAsync("ffmpeg", FfmpegArguments.ForDownload(source, formatName, output, plan, "veryfast"));
         return code == 0 ? elapsed.TotalSeconds : throw new InvalidOperationException($"bare ffmpeg failed: {error}");
     }
 

@@ -17,6 +17,11 @@ public sealed class ApiErrorMiddleware(RequestDelegate next, ILogger<ApiErrorMid
         }
         catch (ApiException ex) when (!context.Response.HasStarted)
         {
+            if (ex.RetryAfterSeconds is { } seconds)
+            {
+                context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+
             await ApiJson.WriteErrorAsync(context, ex.Status, ex.ToMessage());
             return;
         }

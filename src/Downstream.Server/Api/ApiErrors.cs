@@ -13,6 +13,8 @@ public static class ApiErrors
     public const int BadRequestCode = 10005;
     public const int InvalidUrlCode = 10010;
     public const int PayloadTooLargeCode = 10011;
+    public const int BusyCode = 10012;
+    public const int StorageFullCode = 10013;
     public const int NoRouteCode = 7003;
     public const int MethodNotAllowedCode = 7001;
     public const int InternalCode = 1000;
@@ -42,6 +44,14 @@ public static class ApiErrors
 
     public static ApiException TooLarge(string message) =>
         new(StatusCodes.Status413PayloadTooLarge, PayloadTooLargeCode, message);
+
+    /// <summary>The node is at a limit that frees itself: 429, which the SDKs retry after <c>Retry-After</c>.</summary>
+    public static ApiException Busy(string message, int retryAfterSeconds) =>
+        new(StatusCodes.Status429TooManyRequests, BusyCode, message) { RetryAfterSeconds = retryAfterSeconds };
+
+    /// <summary>The server has no room for the media: 507, a server condition rather than a client mistake.</summary>
+    public static ApiException StorageFull(string message) =>
+        new(StatusCodes.Status507InsufficientStorage, StorageFullCode, message);
 
     /// <summary>Keeps echoed input short and printable, so a hostile value cannot flood a message.</summary>
     public static string Shorten(string value)

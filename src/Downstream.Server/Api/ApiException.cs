@@ -13,5 +13,8 @@ public sealed class ApiException(int status, int code, string message, IReadOnly
 
     public IReadOnlyList<ApiMessage>? Chain { get; } = chain;
 
+    /// <summary>Sent as <c>Retry-After</c> when set: the SDKs wait that long before they try again.</summary>
+    public int? RetryAfterSeconds { get; init; }
+
     public ApiMessage ToMessage() => new(Code, Message) { ErrorChain = Chain };
 }

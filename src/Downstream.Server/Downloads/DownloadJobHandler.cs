@@ -45,10 +45,11 @@ public sealed class DownloadJobHandler(
         }
 
         await using var output = await blobs.BeginWriteAsync(DownloadType.BlobKey(video.Uid, type), cancellationToken);
-        var arguments = FfmpegArguments.ForDownload(source.LocalPath, output.StagingPath, plan, options.Value.X264Preset);
+        var arguments = FfmpegArguments.ForDownload(source.LocalPath, video.Media!.FormatName, output.StagingPath, plan, options.Value.X264Preset);
         var lastSaved = time.GetUtcNow();
         var lastPercent = 0.0;
-        var exit = await ffmpeg.RunAsync(arguments, logs.PathOf(job.Id), async line =>
+        var timeout = Deadline(video.Duration);
+        var exit = await ffmpeg.RunAsync(arguments, logs.PathOf(job), async line =>
         {
             if (FfmpegProgress.Parse(line, video.Duration) is not { } percent || percent <= lastPercent)
             {
@@ -64,7 +65,15 @@ public sealed class DownloadJobHandler(
             lastSaved = now;
             lastPercent = percent;
             await downloads.UpdateProgressAsync(video.Uid, type.Name, job.Id, percent, now, CancellationToken.None);
-        }, cancellationToken);
+        }, timeout, cancellationToken);
+
+        if (exit.TimedOut)
+        {
+            // Final, not retried: the same file would run out of time again.
+            await output.DisposeAsync();
+            await FailAsync(job, type, $"Making the download took longer than the {timeout.TotalMinutes:0.#} minutes allowed for this video.", cancellationToken);
+            return;
+        }
 
         if (!exit.Succeeded || new FileInfo(output.StagingPath) is not { Exists: true, Length: > 0 })
         {
@@ -85,6 +94,10 @@ public sealed class DownloadJobHandler(
 
         logger.LogInformation("Download {VideoUid} {Type} ready: {Bytes} bytes, {Mode}", video.Uid, type.Name, blob.Length, plan.IsRemux ? "remux" : "encode");
     }
+
+    /// <summary>How long ffmpeg may run for media of <paramref name="durationSeconds"/>, from the configured base and rate.</summary>
+    public TimeSpan Deadline(double durationSeconds) =>
+        options.Value.FfmpegTimeoutBase + (options.Value.FfmpegTimeoutPerMediaSecond * Math.Max(0, durationSeconds));
 
     public Task GiveUpAsync(Job job, string reason, CancellationToken cancellationToken) =>
         FailAsync(job, DownloadType.Find(job.DownloadType) ?? DownloadType.Default, reason, cancellationToken);

@@ -75,6 +75,32 @@ public sealed class DownstreamOptions
     [Required]
     public string FfprobePath { get; set; } = "ffprobe";
 
+    /// <summary>ffprobe processes run at once by this node; more uploads and copies wait for a turn. Default: one per core.</summary>
+    [Range(1, 256)]
+    public int MaxConcurrentProbes { get; set; } = Environment.ProcessorCount;
+
+    /// <summary>Uploads received at once by this node; one more is answered 429 with <c>Retry-After</c>. Default 64.</summary>
+    [Range(1, 100_000)]
+    public int MaxConcurrentUploads { get; set; } = 64;
+
+    /// <summary>
+    /// Free space the data folder keeps: an upload (by its length when known) or a copy that would leave less is
+    /// refused with 507 before any byte is stored. Default 256 MiB.
+    /// </summary>
+    [Range(0, long.MaxValue)]
+    public long MinFreeBytes { get; set; } = 256L * 1024 * 1024;
+
+    /// <summary>
+    /// The longest one ffmpeg run for a download may take is <see cref="FfmpegTimeoutBase"/> plus this for each
+    /// second of media, after which the download ends in <c>error</c>. Default 10 s (a tenth of real time).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan FfmpegTimeoutPerMediaSecond { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The part of the ffmpeg deadline that does not depend on the media's length. Default 5 min.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan FfmpegTimeoutBase { get; set; } = TimeSpan.FromMinutes(5);
+
     public string DatabasePath => Path.Combine(FullDataDir, "downstream.db");
 
     public string FullDataDir => Path.GetFullPath(DataDir);

@@ -20,6 +20,8 @@ public static class EnvironmentAliases
         ("DOWNSTREAM_JOB_LEASE", nameof(DownstreamOptions.JobLease)),
         ("DOWNSTREAM_JOB_POLL_INTERVAL", nameof(DownstreamOptions.JobPollInterval)),
         ("DOWNSTREAM_ACCESS_LOG", nameof(DownstreamOptions.AccessLog)),
+        ("DOWNSTREAM_MIN_FREE_BYTES", nameof(DownstreamOptions.MinFreeBytes)),
+        ("DOWNSTREAM_MAX_CONCURRENT_UPLOADS", nameof(DownstreamOptions.MaxConcurrentUploads)),
     ];
 
     public static IConfigurationBuilder AddDownstreamEnvironment(this IConfigurationBuilder builder)

@@ -70,6 +70,8 @@ public static class ServiceRegistration
 
         services.AddAccessLog();
         services.AddSingleton<VideoIngest>();
+        services.AddSingleton<UploadSlots>();
+        services.AddSingleton(sp => new DiskSpace(sp.GetRequiredService<IOptions<DownstreamOptions>>()));
         services.AddSingleton<VideoService>();
         services.AddSingleton<DownloadService>();
         services.AddSingleton<Delivery.MediaLookup>();

@@ -8,14 +8,19 @@ namespace Downstream.Server.Media;
 /// </summary>
 public static class FfmpegArguments
 {
-    public static IReadOnlyList<string> ForDownload(string input, string output, DownloadPlan plan, string x264Preset)
+    /// <param name="input">The source file.</param>
+    /// <param name="formatName">ffprobe's <c>format_name</c> of the source: its demuxer is forced.</param>
+    /// <param name="output">The staging file to write.</param>
+    /// <param name="plan">What to copy or encode.</param>
+    /// <param name="x264Preset">The x264 preset when encoding.</param>
+    public static IReadOnlyList<string> ForDownload(string input, string? formatName, string output, DownloadPlan plan, string x264Preset)
     {
         var args = new List<string>
         {
             "-hide_banner", "-nostdin", "-y", "-loglevel", "warning",
             "-progress", "pipe:1", "-stats_period", "0.5",
-            "-i", input,
         };
+        args.AddRange(MediaContainers.InputArguments(input, formatName));
 
         if (plan.IncludeVideo)
         {
@@ -53,7 +58,7 @@ public static class FfmpegArguments
             args.AddRange(plan.CopyAudio ? ["-c:a", "copy"] : ["-c:a", "aac", "-b:a", "128k"]);
         }
 
-        args.AddRange(["-sn", "-dn", "-movflags", "+faststart", "-f", "mp4", output]);
+        args.AddRange(["-sn", "-dn", "-movflags", "+faststart", "-f", "mp4", MediaContainers.FileUrl(output)]);
         return args;
     }
 

@@ -1,28 +1,30 @@
 using System.Diagnostics;
 using System.Text;
 using Downstream.Server.Hosting;
+using Downstream.Server.Jobs;
 using Microsoft.Extensions.Options;
 
 namespace Downstream.Server.Media;
 
-/// <summary>The end of one ffmpeg run: its exit code and the last lines it wrote to stderr.</summary>
-public sealed record FfmpegExit(int ExitCode, string ErrorTail)
+/// <summary>The end of one ffmpeg run: its exit code, the last lines it wrote to stderr, and whether it ran out of time.</summary>
+public sealed record FfmpegExit(int ExitCode, string ErrorTail, bool TimedOut = false)
 {
-    public bool Succeeded => ExitCode == 0;
+    public bool Succeeded => ExitCode == 0 && !TimedOut;
 }
 
 /// <summary>
 /// Runs ffmpeg with an argument list, feeds progress lines to a callback, and writes a log that
-/// starts with the full command line. Cancelling kills the process.
+/// starts with the full command line and stops at <see cref="JobLogs.MaxBytes"/>. Cancelling kills the
+/// process; so does running past <c>timeout</c>, which ends the run as <see cref="FfmpegExit.TimedOut"/>.
 /// </summary>
 public sealed class FfmpegRunner(IOptions<DownstreamOptions> options)
 {
     public async Task<FfmpegExit> RunAsync(
-        IReadOnlyList<string> arguments, string logPath, Func<string, Task> onProgressLine, CancellationToken cancellationToken)
+        IReadOnlyList<string> arguments, string logPath, Func<string, Task> onProgressLine, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var program = options.Value.FfmpegPath;
         Directory.CreateDirectory(Path.GetDirectoryName(logPath)!);
-        await using var log = new StreamWriter(logPath, append: true, new UTF8Encoding(false)) { AutoFlush = true };
+        await using var log = new CappedLog(logPath, JobLogs.MaxBytes);
         await log.WriteLineAsync(FfmpegArguments.ToDisplayString(program, arguments));
 
         var startInfo = new ProcessStartInfo(program)
@@ -54,21 +56,28 @@ public sealed class FfmpegRunner(IOptions<DownstreamOptions> options)
         });
         var stdout = PumpAsync(process.StandardOutput, onProgressLine);
 
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
         try
         {
-            await process.WaitForExitAsync(cancellationToken);
+            await process.WaitForExitAsync(deadline.Token);
         }
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
             await process.WaitForExitAsync(CancellationToken.None);
-            await log.WriteLineAsync("cancelled: ffmpeg was stopped");
-            throw;
-        }
-        finally
-        {
             await Task.WhenAll(stdout, stderr);
+            if (cancellationToken.IsCancellationRequested)
+            {
+                await log.WriteLineAsync("cancelled: ffmpeg was stopped");
+                throw;
+            }
+
+            await log.WriteLineAsync($"timed out: ffmpeg was stopped after {timeout}");
+            return new FfmpegExit(process.ExitCode, $"ffmpeg took longer than {timeout}", TimedOut: true);
         }
+
+        await Task.WhenAll(stdout, stderr);
 
         await log.WriteLineAsync($"exit code {process.ExitCode}");
         lock (tail)

@@ -9,13 +9,6 @@ namespace Downstream.Server.Media;
 /// </summary>
 public static class ProbeParser
 {
-    // Demuxers that read stills or text: ffprobe "succeeds" on them, but they are not media.
-    private static readonly HashSet<string> NonMediaFormats = new(StringComparer.Ordinal)
-    {
-        "image2", "tty", "lrc", "srt", "ass", "webvtt", "subviewer", "subviewer1", "microdvd", "sami", "jacosub",
-        "mpl2", "pjs", "realtext", "stl", "vplayer", "aqtitle", "ffmetadata", "txt",
-    };
-
     private static readonly HashSet<string> StillImageCodecs = new(StringComparer.Ordinal)
     {
         "png", "mjpeg", "bmp", "webp", "tiff", "ansi", "jpeg2000", "jpegls", "pgm", "ppm", "pbm", "pam", "qoi", "sgi", "targa",
@@ -43,9 +36,10 @@ public static class ProbeParser
             }
 
             var formatName = String(format, "format_name") ?? "";
-            if (formatName.EndsWith("_pipe", StringComparison.Ordinal) || NonMediaFormats.Contains(formatName))
+            // ffprobe was already held to these demuxers; checking again keeps the rule in one pure place.
+            if (!MediaContainers.IsAllowed(formatName))
             {
-                return NotMedia($"The file is not a video or audio file (detected format '{formatName}').");
+                return NotMedia($"The file is not a video or audio file Downstream accepts (detected format '{formatName}').");
             }
 
             JsonElement? video = null;

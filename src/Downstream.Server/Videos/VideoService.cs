@@ -18,6 +18,9 @@ public sealed class VideoService(
     IOptions<DownstreamOptions> options,
     TimeProvider time,
     IChangeStamp stamps,
+    UploadSlots uploadSlots,
+    DiskSpace diskSpace,
+    JobLogs jobLogs,
     ILogger<VideoService> logger)
 {
     // A page of up to 1000 videos is large: only a few are kept, as the bytes that are sent.
@@ -35,6 +38,8 @@ public sealed class VideoService(
 
     public async Task<Video> UploadAsync(string accountId, HttpRequest request, CancellationToken cancellationToken)
     {
+        using var slot = uploadSlots.Take();
+        diskSpace.EnsureRoomFor(request.ContentLength ?? 0);
         var now = time.GetUtcNow();
         var video = NewVideo(accountId, VideoStates.Queued, now);
         await using var source = await blobs.BeginWriteAsync(VideoKeys.Source(video.Uid), cancellationToken);
@@ -71,6 +76,7 @@ public sealed class VideoService(
             throw ApiErrors.InvalidUrl($"Invalid URL '{ApiErrors.Shorten(urlText ?? "")}': it must be an absolute http or https URL.");
         }
 
+        diskSpace.EnsureRoomFor(0);
         var now = time.GetUtcNow();
         var video = VideoEdit.Apply(NewVideo(accountId, VideoStates.Downloading, now) with { SourceUrl = uri.AbsoluteUri }, request, now);
         var meta = JsonNode.Parse(video.Meta)!.AsObject();
@@ -126,6 +132,7 @@ public sealed class VideoService(
 
         running.Cancel(uid);
         await blobs.DeletePrefixAsync(VideoKeys.Prefix(uid), CancellationToken.None);
+        jobLogs.DeleteForVideo(uid);
         logger.LogInformation("Video {Uid} deleted", uid);
     }
 

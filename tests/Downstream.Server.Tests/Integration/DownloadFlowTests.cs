@@ -213,7 +213,7 @@ public sealed class DownloadFlowTests(ServerFixture fixture)
     private string MediaPath(string uid, string file) => Path.Combine(fixture.Server.DataDir, "media", "videos", uid, "downloads", file);
 
     private IEnumerable<string> JobLogs(string uid, string file) =>
-        Directory.GetFiles(Path.Combine(fixture.Server.DataDir, "logs", "jobs"))
+        Directory.GetFiles(Path.Combine(fixture.Server.DataDir, "logs", "jobs"), "*.log", SearchOption.AllDirectories)
             .Where(path => File.ReadLines(path).First().Contains($"{uid}/downloads/.{file}", StringComparison.Ordinal));
 
     private int JobLogCount(string uid, string file) => JobLogs(uid, file).Count();

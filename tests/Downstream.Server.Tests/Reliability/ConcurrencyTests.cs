@@ -23,7 +23,7 @@ public sealed class ConcurrencyTests(ServerFixture fixture)
         Assert.All(results, r => Assert.Equal(HttpStatusCode.OK, r.Status));
         await api.WaitForDownloadAsync(uid, "default");
 
-        var logs = Directory.GetFiles(Path.Combine(fixture.Server.DataDir, "logs", "jobs"))
+        var logs = Directory.GetFiles(Path.Combine(fixture.Server.DataDir, "logs", "jobs"), "*.log", SearchOption.AllDirectories)
             .Where(path => File.ReadLines(path).First().Contains($"{uid}/downloads/.default.mp4", StringComparison.Ordinal))
             .ToList();
         var log = Assert.Single(logs);

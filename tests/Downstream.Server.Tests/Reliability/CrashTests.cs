@@ -102,7 +102,7 @@ public sealed class CrashTests : IDisposable
             }
         }
 
-        var log = Assert.Single(Directory.GetFiles(Path.Combine(_data.Path, "logs", "jobs")),
+        var log = Assert.Single(Directory.GetFiles(Path.Combine(_data.Path, "logs", "jobs"), "*.log", SearchOption.AllDirectories),
             path => File.ReadLines(path).First().Contains($"{uid}/downloads/.default.mp4", StringComparison.Ordinal));
         Assert.Equal(2, File.ReadLines(log).Count(line => line.StartsWith("ffmpeg ", StringComparison.Ordinal)));
 

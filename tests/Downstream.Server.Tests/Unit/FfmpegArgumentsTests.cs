@@ -17,15 +17,16 @@ public sealed class FfmpegArgumentsTests
     };
 
     private static IReadOnlyList<string> Build(MediaInfo media, DownloadType type, int maxHeight = 1080) =>
-        FfmpegArguments.ForDownload("in.src", "out.partial", DownloadPlanner.Plan(media, type, maxHeight, out _)!, "veryfast");
+        FfmpegArguments.ForDownload("/m/in.src", media.FormatName, "/m/out.partial", DownloadPlanner.Plan(media, type, maxHeight, out _)!, "veryfast");
 
     [Fact]
     public void H264_with_aac_within_the_cap_is_remuxed_with_faststart()
     {
         Assert.Equal(
             ["-hide_banner", "-nostdin", "-y", "-loglevel", "warning", "-progress", "pipe:1", "-stats_period", "0.5",
-             "-i", "in.src", "-map", "0:v:0", "-map", "0:a:0?", "-c:v", "copy", "-c:a", "copy",
-             "-sn", "-dn", "-movflags", "+faststart", "-f", "mp4", "out.partial"],
+             "-protocol_whitelist", "file", "-format_whitelist", MediaContainers.Whitelist, "-f", "mov", "-i", "file:/m/in.src",
+             "-map", "0:v:0", "-map", "0:a:0?", "-c:v", "copy", "-c:a", "copy",
+             "-sn", "-dn", "-movflags", "+faststart", "-f", "mp4", "file:/m/out.partial"],
             Build(H264Aac(), DownloadType.Default));
     }
 
@@ -59,7 +60,7 @@ public sealed class FfmpegArgumentsTests
     public void Audio_download_drops_video_and_copies_aac()
     {
         var args = Build(H264Aac(), DownloadType.Audio);
-        Assert.Equal(["-i", "in.src", "-map", "0:a:0", "-vn", "-c:a", "copy"], args.SkipWhile(a => a != "-i").Take(7));
+        Assert.Equal(["-i", "file:/m/in.src", "-map", "0:a:0", "-vn", "-c:a", "copy"], args.SkipWhile(a => a != "-i").Take(7));
         Assert.DoesNotContain("libx264", args);
     }
 

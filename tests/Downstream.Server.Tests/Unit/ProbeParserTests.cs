@@ -49,6 +49,10 @@ public sealed class ProbeParserTests
     [InlineData("""{"streams":[],"format":{"format_name":"mov,mp4,m4a,3gp,3g2,mj2","duration":"1"}}""")]
     [InlineData("""{"streams":[{"codec_name":"subrip","codec_type":"subtitle"}],"format":{"format_name":"matroska,webm","duration":"3"}}""")]
     [InlineData("""{"streams":[{"codec_name":"h264","codec_type":"video","width":8,"height":8}],"format":{"format_name":"mov,mp4,m4a,3gp,3g2,mj2"}}""")]
+    [InlineData("""{"streams":[{"codec_name":"h264","codec_type":"video","width":64,"height":64}],"format":{"format_name":"hls","duration":"4"}}""")]
+    [InlineData("""{"streams":[{"codec_name":"h264","codec_type":"video","width":64,"height":64}],"format":{"format_name":"concat","duration":"4"}}""")]
+    [InlineData("""{"streams":[{"codec_name":"h264","codec_type":"video","width":64,"height":64}],"format":{"format_name":"dash","duration":"4"}}""")]
+    [InlineData("""{"streams":[{"codec_name":"h264","codec_type":"video","width":64,"height":64}],"format":{"format_name":"h264","duration":"4"}}""")]
     [InlineData("""{}""")]
     [InlineData("""not json""")]
     public void Stills_text_and_empty_files_are_not_video(string json)
