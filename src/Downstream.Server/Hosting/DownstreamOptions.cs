@@ -98,7 +98,7 @@ public sealed class DownstreamOptions
     public TimeSpan FfmpegTimeoutPerMediaSecond { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>The part of the ffmpeg deadline that does not depend on the media's length. Default 5 min.</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    [Range(typeof(TimeSpan), "00:00:00.100", "1.00:00:00")]
     public TimeSpan FfmpegTimeoutBase { get; set; } = TimeSpan.FromMinutes(5);
 
     public string DatabasePath => Path.Combine(FullDataDir, "downstream.db");
