@@ -26,8 +26,10 @@ public static class OrphanedFfmpeg
             try
             {
                 var args = CommandLine(pid);
-                if (args.Length == 0 || Path.GetFileName(args[0]) != "ffmpeg"
-                    || !args.Any(a => a.StartsWith(mediaRoot, StringComparison.Ordinal) && a.EndsWith(".partial", StringComparison.Ordinal)))
+                var staging = args.Skip(1).Select(a => a.StartsWith("file:", StringComparison.Ordinal) ? a[5..] : a)
+                    .Where(a => a.StartsWith(mediaRoot + Path.DirectorySeparatorChar, StringComparison.Ordinal) && a.EndsWith(".partial", StringComparison.Ordinal))
+                    .ToList();
+                if (args.Length == 0 || Path.GetFileName(args[0]) != "ffmpeg" || staging.Count == 0)
                 {
                     continue;
                 }
@@ -41,9 +43,9 @@ public static class OrphanedFfmpeg
                 using var process = System.Diagnostics.Process.GetProcessById(pid);
                 process.Kill();
                 process.WaitForExit(TimeSpan.FromSeconds(5));
-                foreach (var staging in args.Where(a => a.StartsWith(mediaRoot, StringComparison.Ordinal) && a.EndsWith(".partial", StringComparison.Ordinal)))
+                foreach (var file in staging)
                 {
-                    File.Delete(staging);
+                    File.Delete(file);
                 }
 
                 killed++;

@@ -115,7 +115,7 @@ public sealed class CrashTests : IDisposable
         [.. Directory.EnumerateDirectories("/proc")
             .Select(d => int.TryParse(Path.GetFileName(d), out var pid) ? pid : 0)
             .Where(pid => pid > 0 && ReadCommandLine(pid) is [var program, .. var args]
-                && Path.GetFileName(program) == "ffmpeg" && args.Any(a => a.StartsWith(folder, StringComparison.Ordinal)))];
+                && Path.GetFileName(program) == "ffmpeg" && args.Any(a => a.StartsWith(folder, StringComparison.Ordinal) || a.StartsWith("file:" + folder, StringComparison.Ordinal)))];
 
     private static string[] ReadCommandLine(int pid)
     {
