@@ -20,7 +20,8 @@ public sealed class DiskFullTests : IDisposable
         Skip.If(code != 0, $"mount failed: {error}");
         _mounted = true;
 
-        await using var server = await ServerProcess.StartAsync(_mount.Path);
+        // A 1 MiB reserve: the small disk takes the test media, and a full one refuses uploads up front.
+        await using var server = await ServerProcess.StartAsync(_mount.Path, new Dictionary<string, string> { ["DOWNSTREAM_MIN_FREE_BYTES"] = "1048576" });
         var api = new StreamApi(server.Http);
         var earlier = await api.UploadReadyAsync(await _media.H264AacAsync());
         await api.CreateDownloadAsync(earlier);
@@ -52,6 +53,13 @@ public sealed class DiskFullTests : IDisposable
         }
 
         Assert.Empty(Directory.GetFiles(Path.Combine(_mount.Path, "media"), "*.partial", SearchOption.AllDirectories));
+
+        // A new upload on the full disk is refused before any byte is stored, not failed half-way.
+        using (var form = new MultipartFormDataContent { { new StreamContent(File.OpenRead(await _media.H264AacAsync())), "file", "late.mp4" } })
+        {
+            var (refused, _) = await api.SendAsync(HttpMethod.Post, api.Stream, form);
+            Assert.Equal(HttpStatusCode.InsufficientStorage, refused);
+        }
 
         // With space again, creating it anew retries and succeeds.
         File.Delete(filler);

@@ -70,6 +70,8 @@ public sealed class ServerProcess : IAsyncDisposable
             ["DOWNSTREAM_MAX_HEIGHT"] = "360",
             ["DOWNSTREAM_JOB_LEASE"] = "00:00:03",
             ["DOWNSTREAM_JOB_POLL_INTERVAL"] = "00:00:00.200",
+            // A small reserve, so a nearly full CI disk does not refuse the suite's uploads; LimitsTests test the reserve.
+            ["DOWNSTREAM_MIN_FREE_BYTES"] = "16777216",
             ["Downstream__X264Preset"] = "ultrafast",
             ["Logging__LogLevel__Default"] = "Information",
             ["Logging__LogLevel__Microsoft.AspNetCore"] = "Warning",
