@@ -48,11 +48,11 @@ public static partial class MediaDeliveryApi
                 : $"The {type.Name} download of video {uid} is not ready yet ({download.PercentComplete:0.#}% done).");
         }
 
-        var blob = await blobs.GetAsync(DownloadType.BlobKey(uid, type), cancellationToken);
-        PreadStream content;
+        var key = DownloadType.BlobKey(uid, type);
+        Stream content;
         try
         {
-            content = blob is null ? throw new FileNotFoundException() : PreadStream.Open(blob.LocalPath);
+            content = await OpenAsync(blobs, key, download.Size, request.HttpContext.Response, cancellationToken);
         }
         catch (FileNotFoundException)
         {
@@ -67,6 +67,26 @@ public static partial class MediaDeliveryApi
             lastModified: download.Modified,
             entityTag: new EntityTagHeaderValue($"\"{download.JobId}\""),
             enableRangeProcessing: true);
+    }
+
+    /// <summary>
+    /// A local file is read with pread; a remote blob lazily, by the one ranged read the answer needs
+    /// (the row's size stands in for a HEAD request).
+    /// </summary>
+    private static async Task<Stream> OpenAsync(IBlobStore blobs, string key, long? size, HttpResponse response, CancellationToken cancellationToken)
+    {
+        if (size is not { } length || blobs is LocalBlobStore)
+        {
+            var blob = await blobs.GetAsync(key, cancellationToken) ?? throw new FileNotFoundException(key);
+            if (blob.LocalPath is { } path)
+            {
+                return PreadStream.Open(path);
+            }
+
+            length = blob.Length;
+        }
+
+        return new BlobRangeStream(blobs, key, length, response);
     }
 
     private static string? FileName(HttpRequest request)

@@ -37,7 +37,7 @@ public sealed class DownloadJobHandler(
         }
 
         var plan = video.Media is null ? null : DownloadPlanner.Plan(video.Media, type, options.Value.MaxHeight, out _);
-        var source = await blobs.GetAsync(VideoKeys.Source(video.Uid), cancellationToken);
+        await using var source = plan is null ? null : await blobs.OpenLocalAsync(VideoKeys.Source(video.Uid), cancellationToken);
         if (plan is null || source is null)
         {
             await FailAsync(job, type, "The video's source media is missing.", cancellationToken);
@@ -45,7 +45,7 @@ public sealed class DownloadJobHandler(
         }
 
         await using var output = await blobs.BeginWriteAsync(DownloadType.BlobKey(video.Uid, type), cancellationToken);
-        var arguments = FfmpegArguments.ForDownload(source.LocalPath, video.Media!.FormatName, output.StagingPath, plan, options.Value.X264Preset);
+        var arguments = FfmpegArguments.ForDownload(source.Path, video.Media!.FormatName, output.StagingPath, plan, options.Value.X264Preset);
         var lastSaved = time.GetUtcNow();
         var lastPercent = 0.0;
         var timeout = Deadline(video.Duration);

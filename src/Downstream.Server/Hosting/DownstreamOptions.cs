@@ -101,6 +101,33 @@ public sealed class DownstreamOptions
     [Range(typeof(TimeSpan), "00:00:00.100", "1.00:00:00")]
     public TimeSpan FfmpegTimeoutBase { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>An Npgsql connection string: the metadata store and job queue live in PostgreSQL. Default: unset, SQLite.</summary>
+    public string? Postgres { get; set; }
+
+    /// <summary>With <see cref="S3Bucket"/>: media lives in this S3-compatible endpoint (path-style). Default: unset, the data folder.</summary>
+    public string? S3Endpoint { get; set; }
+
+    /// <summary>The bucket for media; created at start when missing.</summary>
+    public string? S3Bucket { get; set; }
+
+    /// <summary>The region requests are signed for. Default <c>us-east-1</c>.</summary>
+    public string S3Region { get; set; } = "us-east-1";
+
+    /// <summary><c>stream</c> (default): media is streamed through this node, Range passed on; <c>redirect</c>: 302 to a presigned URL.</summary>
+    [RegularExpression("^(stream|redirect)$", ErrorMessage = "DOWNSTREAM_S3_DELIVERY must be 'stream' or 'redirect'.")]
+    public string S3Delivery { get; set; } = "stream";
+
+    /// <summary><c>all</c> (default) serves HTTP and runs jobs; <c>api</c> serves HTTP only; <c>worker</c> runs jobs and serves only /health.</summary>
+    [RegularExpression("^(all|api|worker)$", ErrorMessage = "DOWNSTREAM_ROLE must be 'all', 'api' or 'worker'.")]
+    public string Role { get; set; } = "all";
+
+    /// <summary>Where uploads, copies and ffmpeg's inputs and outputs are staged when media lives in S3. Default <c>{data}/scratch</c>.</summary>
+    public string? ScratchDir { get; set; }
+
+    public bool UsesS3 => !string.IsNullOrEmpty(S3Endpoint) || !string.IsNullOrEmpty(S3Bucket);
+
+    public string FullScratchDir => Path.GetFullPath(ScratchDir ?? Path.Combine(FullDataDir, "scratch"));
+
     public string DatabasePath => Path.Combine(FullDataDir, "downstream.db");
 
     public string FullDataDir => Path.GetFullPath(DataDir);

@@ -20,6 +20,13 @@ public static class EnvironmentAliases
         ("DOWNSTREAM_JOB_LEASE", nameof(DownstreamOptions.JobLease)),
         ("DOWNSTREAM_JOB_POLL_INTERVAL", nameof(DownstreamOptions.JobPollInterval)),
         ("DOWNSTREAM_ACCESS_LOG", nameof(DownstreamOptions.AccessLog)),
+        ("DOWNSTREAM_POSTGRES", nameof(DownstreamOptions.Postgres)),
+        ("DOWNSTREAM_S3_ENDPOINT", nameof(DownstreamOptions.S3Endpoint)),
+        ("DOWNSTREAM_S3_BUCKET", nameof(DownstreamOptions.S3Bucket)),
+        ("DOWNSTREAM_S3_REGION", nameof(DownstreamOptions.S3Region)),
+        ("DOWNSTREAM_S3_DELIVERY", nameof(DownstreamOptions.S3Delivery)),
+        ("DOWNSTREAM_ROLE", nameof(DownstreamOptions.Role)),
+        ("DOWNSTREAM_SCRATCH_DIR", nameof(DownstreamOptions.ScratchDir)),
         ("DOWNSTREAM_MIN_FREE_BYTES", nameof(DownstreamOptions.MinFreeBytes)),
         ("DOWNSTREAM_MAX_CONCURRENT_UPLOADS", nameof(DownstreamOptions.MaxConcurrentUploads)),
     ];

@@ -1,16 +1,23 @@
 namespace Downstream.Server.Storage;
 
 /// <summary>
-/// Media files by key (<c>videos/{uid}/source</c>, <c>videos/{uid}/downloads/default.mp4</c>).
-/// Writers get a staging file and commit it in one step, so readers never see a partial file.
+/// Media files by key (<c>videos/{uid}/source</c>, <c>videos/{uid}/downloads/default.mp4</c>), on a local
+/// folder or in an S3 bucket. Writers get a local staging file and commit it in one step, so readers never
+/// see a partial blob; tools that read files (ffmpeg) get a local file for a blob.
 /// </summary>
 public interface IBlobStore
 {
     /// <summary>Starts writing <paramref name="key"/>; disposing without committing discards the staging file.</summary>
     Task<IBlobWrite> BeginWriteAsync(string key, CancellationToken cancellationToken);
 
-    /// <summary>The blob's size, time and a local file path to read it from; null when absent.</summary>
+    /// <summary>The blob's size and time, and its path when it is a file on this machine; null when absent.</summary>
     Task<BlobInfo?> GetAsync(string key, CancellationToken cancellationToken);
+
+    /// <summary>A local file holding the blob, for tools that read files; null when absent. Dispose it when done.</summary>
+    Task<ILocalBlob?> OpenLocalAsync(string key, CancellationToken cancellationToken);
+
+    /// <summary>The bytes <paramref name="offset"/> to <paramref name="offset"/> + <paramref name="count"/> of the blob.</summary>
+    Task<Stream> OpenRangeAsync(string key, long offset, long count, CancellationToken cancellationToken);
 
     Task DeleteAsync(string key, CancellationToken cancellationToken);
 
@@ -23,8 +30,17 @@ public interface IBlobWrite : IAsyncDisposable
     /// <summary>A local file to fill (by a stream or by ffmpeg) before <see cref="CommitAsync"/>.</summary>
     string StagingPath { get; }
 
-    /// <summary>Moves the staging file into place atomically, replacing any earlier blob.</summary>
+    /// <summary>Publishes the staging file atomically under the key, replacing any earlier blob.</summary>
     Task<BlobInfo> CommitAsync(CancellationToken cancellationToken);
 }
 
-public sealed record BlobInfo(string LocalPath, long Length, DateTimeOffset LastModified);
+/// <summary>A blob as a local file; disposing releases it (a scratch copy is deleted, a local blob is left alone).</summary>
+public interface ILocalBlob : IAsyncDisposable
+{
+    string Path { get; }
+}
+
+/// <param name="LocalPath">The file itself when the store is a local folder; null for remote stores.</param>
+/// <param name="Length">Size in bytes.</param>
+/// <param name="LastModified">When the blob was written.</param>
+public sealed record BlobInfo(string? LocalPath, long Length, DateTimeOffset LastModified);

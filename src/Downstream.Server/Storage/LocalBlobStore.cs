@@ -27,6 +27,19 @@ public sealed class LocalBlobStore : IBlobStore
         return Task.FromResult(file.Exists ? new BlobInfo(file.FullName, file.Length, file.LastWriteTimeUtc) : null);
     }
 
+    public Task<ILocalBlob?> OpenLocalAsync(string key, CancellationToken cancellationToken)
+    {
+        var path = PathOf(key);
+        return Task.FromResult<ILocalBlob?>(File.Exists(path) ? new LocalFile(path) : null);
+    }
+
+    public Task<Stream> OpenRangeAsync(string key, long offset, long count, CancellationToken cancellationToken)
+    {
+        var stream = new FileStream(PathOf(key), FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 1, FileOptions.Asynchronous);
+        stream.Position = offset;
+        return Task.FromResult<Stream>(stream);
+    }
+
     public Task DeleteAsync(string key, CancellationToken cancellationToken)
     {
         File.Delete(PathOf(key));
@@ -69,6 +82,13 @@ public sealed class LocalBlobStore : IBlobStore
         }
 
         return path;
+    }
+
+    private sealed class LocalFile(string path) : ILocalBlob
+    {
+        public string Path => path;
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 
     private sealed class LocalWrite(string staging, string target) : IBlobWrite

@@ -1,0 +1,286 @@
+using System.Net;
+using Amazon.Runtime;
+using Amazon.S3;
+using Amazon.S3.Model;
+using Amazon.S3.Transfer;
+
+namespace Downstream.Server.Storage.S3;
+
+/// <summary>
+/// Blobs as objects in one S3-compatible bucket (path-style). Writes are staged in a local scratch folder
+/// (ffprobe and ffmpeg read and write files) and published by one PUT or multipart upload, which S3 makes
+/// visible all at once. Reads for ffmpeg copy the object to scratch; delivery reads byte ranges.
+/// </summary>
+public sealed class S3BlobStore : IBlobStore, IDisposable
+{
+    private const long MultipartThreshold = 64L * 1024 * 1024;
+    private const long PartSize = 16L * 1024 * 1024;
+    private readonly IAmazonS3 _s3;
+    private readonly string _bucket;
+    private readonly string _scratch;
+
+    public S3BlobStore(IAmazonS3 s3, string bucket, string scratchDir)
+    {
+        _s3 = s3;
+        _bucket = bucket;
+        _scratch = Path.GetFullPath(scratchDir);
+        Directory.CreateDirectory(_scratch);
+    }
+
+    public string Bucket => _bucket;
+
+    public IAmazonS3 Client => _s3;
+
+    /// <summary>A client for an S3-compatible endpoint: path-style, the given region, checksums only where required.</summary>
+    public static AmazonS3Client CreateClient(string endpoint, string region)
+    {
+        var config = new AmazonS3Config
+        {
+            ServiceURL = endpoint,
+            ForcePathStyle = true,
+            AuthenticationRegion = region,
+            // Flexible checksums (trailing CRC headers) are newer than many S3-compatible servers.
+            RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED,
+            ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
+        };
+        return new AmazonS3Client(config);
+    }
+
+    /// <summary>Creates the bucket when it does not exist yet.</summary>
+    public async Task EnsureBucketAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _s3.PutBucketAsync(new PutBucketRequest { BucketName = _bucket }, cancellationToken);
+        }
+        catch (AmazonS3Exception ex) when (ex.ErrorCode is "BucketAlreadyOwnedByYou" or "BucketAlreadyExists")
+        {
+        }
+    }
+
+    public Task<IBlobWrite> BeginWriteAsync(string key, CancellationToken cancellationToken) =>
+        Task.FromResult<IBlobWrite>(new S3Write(this, key, ScratchFile("partial")));
+
+    public async Task<BlobInfo?> GetAsync(string key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var head = await _s3.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = _bucket, Key = key }, cancellationToken);
+            return new BlobInfo(null, head.ContentLength, head.LastModified ?? DateTimeOffset.UnixEpoch.UtcDateTime);
+        }
+        catch (AmazonS3Exception ex) when (ex.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
+    public async Task<ILocalBlob?> OpenLocalAsync(string key, CancellationToken cancellationToken)
+    {
+        var path = ScratchFile("read");
+        try
+        {
+            using var response = await _s3.GetObjectAsync(new GetObjectRequest { BucketName = _bucket, Key = key }, cancellationToken);
+            await using (var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20, FileOptions.Asynchronous))
+            {
+                await response.ResponseStream.CopyToAsync(file, 1 << 20, cancellationToken);
+            }
+
+            return new ScratchCopy(path);
+        }
+        catch (AmazonS3Exception ex) when (ex.StatusCode == HttpStatusCode.NotFound)
+        {
+            File.Delete(path);
+            return null;
+        }
+        catch
+        {
+            File.Delete(path);
+            throw;
+        }
+    }
+
+    public async Task<Stream> OpenRangeAsync(string key, long offset, long count, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var response = await _s3.GetObjectAsync(
+                new GetObjectRequest { BucketName = _bucket, Key = key, ByteRange = new ByteRange(offset, offset + count - 1) }, cancellationToken);
+            return new ResponseStream(response);
+        }
+        catch (AmazonS3Exception ex) when (ex.StatusCode == HttpStatusCode.NotFound)
+        {
+            throw new FileNotFoundException($"No object {key}", key, ex);
+        }
+    }
+
+    /// <summary>A short-lived GET URL for <c>DOWNSTREAM_S3_DELIVERY=redirect</c>.</summary>
+    public Task<string> PresignAsync(string key, TimeSpan lifetime, string? contentDisposition, DateTime now) =>
+        _s3.GetPreSignedURLAsync(new GetPreSignedUrlRequest
+        {
+            BucketName = _bucket,
+            Key = key,
+            Verb = HttpVerb.GET,
+            Expires = now + lifetime,
+            Protocol = _s3.Config.ServiceURL?.StartsWith("https:", StringComparison.OrdinalIgnoreCase) == false ? Protocol.HTTP : Protocol.HTTPS,
+            ResponseHeaderOverrides = contentDisposition is null ? new ResponseHeaderOverrides() : new ResponseHeaderOverrides { ContentDisposition = contentDisposition },
+        });
+
+    public async Task DeleteAsync(string key, CancellationToken cancellationToken) =>
+        await _s3.DeleteObjectAsync(new DeleteObjectRequest { BucketName = _bucket, Key = key }, cancellationToken);
+
+    public async Task DeletePrefixAsync(string prefix, CancellationToken cancellationToken)
+    {
+        var request = new ListObjectsV2Request { BucketName = _bucket, Prefix = prefix };
+        ListObjectsV2Response page;
+        do
+        {
+            page = await _s3.ListObjectsV2Async(request, cancellationToken);
+            if (page.S3Objects is { Count: > 0 } objects)
+            {
+                await _s3.DeleteObjectsAsync(new DeleteObjectsRequest
+                {
+                    BucketName = _bucket,
+                    Objects = [.. objects.Select(o => new KeyVersion { Key = o.Key })],
+                }, cancellationToken);
+            }
+
+            request.ContinuationToken = page.NextContinuationToken;
+        }
+        while (page.IsTruncated == true);
+    }
+
+    /// <summary>Keys below <paramref name="prefix"/>, for the janitor.</summary>
+    public async IAsyncEnumerable<string> ListKeysAsync(string prefix, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var request = new ListObjectsV2Request { BucketName = _bucket, Prefix = prefix };
+        ListObjectsV2Response page;
+        do
+        {
+            page = await _s3.ListObjectsV2Async(request, cancellationToken);
+            foreach (var item in page.S3Objects ?? [])
+            {
+                yield return item.Key;
+            }
+
+            request.ContinuationToken = page.NextContinuationToken;
+        }
+        while (page.IsTruncated == true);
+    }
+
+    /// <summary>Removes scratch files that a crashed process left behind.</summary>
+    public int DeleteStaleScratchFiles(TimeSpan olderThan, DateTimeOffset now)
+    {
+        var removed = 0;
+        foreach (var file in Directory.EnumerateFiles(_scratch))
+        {
+            if (now - File.GetLastWriteTimeUtc(file) > olderThan)
+            {
+                File.Delete(file);
+                removed++;
+            }
+        }
+
+        return removed;
+    }
+
+    private string ScratchFile(string kind) => Path.Combine(_scratch, $"{Guid.NewGuid():N}.{kind}");
+
+    private async Task<BlobInfo> UploadAsync(string key, string path, CancellationToken cancellationToken)
+    {
+        var length = new FileInfo(path).Length;
+        if (length < MultipartThreshold)
+        {
+            await _s3.PutObjectAsync(new PutObjectRequest { BucketName = _bucket, Key = key, FilePath = path }, cancellationToken);
+        }
+        else
+        {
+            // Parts are read from the file as they are sent: memory stays at a few parts, whatever the size.
+            using var transfer = new TransferUtility(_s3, new TransferUtilityConfig { ConcurrentServiceRequests = 4 });
+            await transfer.UploadAsync(new TransferUtilityUploadRequest { BucketName = _bucket, Key = key, FilePath = path, PartSize = PartSize }, cancellationToken);
+        }
+
+        return new BlobInfo(null, length, DateTimeOffset.UtcNow);
+    }
+
+    public void Dispose() => _s3.Dispose();
+
+    private sealed class S3Write(S3BlobStore store, string key, string staging) : IBlobWrite
+    {
+        private bool _committed;
+
+        public string StagingPath => staging;
+
+        public async Task<BlobInfo> CommitAsync(CancellationToken cancellationToken)
+        {
+            var blob = await store.UploadAsync(key, staging, cancellationToken);
+            _committed = true;
+            File.Delete(staging);
+            return blob;
+        }
+
+        public ValueTask DisposeAsync()
+        {
+            if (!_committed)
+            {
+                File.Delete(staging);
+            }
+
+            return ValueTask.CompletedTask;
+        }
+    }
+
+    private sealed class ScratchCopy(string path) : ILocalBlob
+    {
+        public string Path => path;
+
+        public ValueTask DisposeAsync()
+        {
+            File.Delete(path);
+            return ValueTask.CompletedTask;
+        }
+    }
+
+    /// <summary>The object's body; disposing it ends the response.</summary>
+    private sealed class ResponseStream(GetObjectResponse response) : Stream
+    {
+        private readonly Stream _inner = response.ResponseStream;
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count) => _inner.Read(buffer, offset, count);
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            _inner.ReadAsync(buffer, cancellationToken);
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            _inner.ReadAsync(buffer, offset, count, cancellationToken);
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                response.Dispose();
+            }
+
+            base.Dispose(disposing);
+        }
+    }
+}
