@@ -1,0 +1,111 @@
+namespace Downstream.Server.Storage.Postgres;
+
+/// <summary>
+/// The PostgreSQL schema as numbered migrations, applied in order at start under an advisory lock so
+/// nodes starting together do not race. Types mirror the SQLite schema (integers as bigint, times as
+/// Unix milliseconds) so both backends share their row mappings. Never edit a released step: add one.
+/// </summary>
+public static class PostgresSchema
+{
+    /// <summary>Any fixed number: the key of the advisory lock that serialises migrations.</summary>
+    public const long MigrationLock = 0x646f776e73747265;
+
+    public static readonly IReadOnlyList<(int Version, string Sql)> Migrations =
+    [
+        (1, """
+            CREATE TABLE settings (
+                key text PRIMARY KEY,
+                value text NOT NULL);
+
+            CREATE TABLE accounts (
+                id text PRIMARY KEY,
+                created bigint NOT NULL);
+
+            CREATE TABLE api_tokens (
+                id text PRIMARY KEY,
+                secret_hash bytea NOT NULL UNIQUE,
+                account_id text NOT NULL REFERENCES accounts(id),
+                can_write bigint NOT NULL,
+                name text NOT NULL,
+                created bigint NOT NULL,
+                revoked bigint);
+
+            CREATE TABLE users (
+                email text PRIMARY KEY,
+                key_hash bytea NOT NULL,
+                created bigint NOT NULL);
+
+            CREATE TABLE memberships (
+                email text NOT NULL REFERENCES users(email) ON DELETE CASCADE ON UPDATE CASCADE,
+                account_id text NOT NULL REFERENCES accounts(id),
+                PRIMARY KEY (email, account_id));
+
+            CREATE TABLE videos (
+                uid text PRIMARY KEY,
+                account_id text NOT NULL REFERENCES accounts(id),
+                state text NOT NULL,
+                pct_complete double precision NOT NULL DEFAULT 0,
+                error_reason_code text,
+                error_reason_text text,
+                duration double precision NOT NULL DEFAULT -1,
+                width bigint NOT NULL DEFAULT -1,
+                height bigint NOT NULL DEFAULT -1,
+                size bigint NOT NULL DEFAULT 0,
+                meta text NOT NULL DEFAULT '{}',
+                name text,
+                creator text,
+                require_signed_urls bigint NOT NULL DEFAULT 0,
+                allowed_origins text NOT NULL DEFAULT '[]',
+                thumbnail_timestamp_pct double precision NOT NULL DEFAULT 0,
+                scheduled_deletion bigint,
+                max_duration_seconds bigint NOT NULL DEFAULT -1,
+                source_url text,
+                media text,
+                created bigint NOT NULL,
+                modified bigint NOT NULL,
+                uploaded bigint,
+                ready_at bigint);
+            CREATE INDEX videos_by_account ON videos(account_id, created, uid);
+            CREATE INDEX videos_by_deletion ON videos(scheduled_deletion) WHERE scheduled_deletion IS NOT NULL;
+
+            CREATE TABLE downloads (
+                video_uid text NOT NULL REFERENCES videos(uid) ON DELETE CASCADE,
+                type text NOT NULL,
+                status text NOT NULL,
+                percent_complete double precision NOT NULL DEFAULT 0,
+                error_text text,
+                job_id text NOT NULL,
+                size bigint,
+                created bigint NOT NULL,
+                modified bigint NOT NULL,
+                PRIMARY KEY (video_uid, type));
+
+            CREATE TABLE jobs (
+                id text PRIMARY KEY,
+                kind text NOT NULL,
+                video_uid text NOT NULL REFERENCES videos(uid) ON DELETE CASCADE,
+                download_type text,
+                attempts bigint NOT NULL DEFAULT 0,
+                lease_owner text,
+                lease_expires bigint,
+                available_at bigint NOT NULL,
+                created bigint NOT NULL,
+                FOREIGN KEY (video_uid, download_type) REFERENCES downloads(video_uid, type) ON DELETE CASCADE);
+            CREATE INDEX jobs_ready ON jobs(available_at, created);
+
+            CREATE SEQUENCE change_seq;
+            CREATE FUNCTION notify_change() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                PERFORM pg_notify('downstream_changes', nextval('change_seq')::text);
+                RETURN NULL;
+            END $$;
+            CREATE TRIGGER settings_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON settings FOR EACH STATEMENT EXECUTE FUNCTION notify_change();
+            CREATE TRIGGER accounts_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON accounts FOR EACH STATEMENT EXECUTE FUNCTION notify_change();
+            CREATE TRIGGER api_tokens_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON api_tokens FOR EACH STATEMENT EXECUTE FUNCTION notify_change();
+            CREATE TRIGGER users_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON users FOR EACH STATEMENT EXECUTE FUNCTION notify_change();
+            CREATE TRIGGER memberships_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON memberships FOR EACH STATEMENT EXECUTE FUNCTION notify_change();
+            CREATE TRIGGER videos_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON videos FOR EACH STATEMENT EXECUTE FUNCTION notify_change();
+            CREATE TRIGGER downloads_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON downloads FOR EACH STATEMENT EXECUTE FUNCTION notify_change();
+            """),
+    ];
+}
