@@ -21,7 +21,7 @@ if (tokensCommand)
 _ = app.Services.GetRequiredService<Downstream.Server.Media.FfmpegInfo>();
 app.UseAccessLog();
 app.UseMiddleware<ApiErrorMiddleware>();
-app.MapDownstreamRoutes();
+app.MapDownstreamRoutes(app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<DownstreamOptions>>().Value.Role);
 
 app.Lifetime.ApplicationStarted.Register(() =>
 {

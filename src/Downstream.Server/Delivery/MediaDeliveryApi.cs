@@ -20,6 +20,7 @@ public static partial class MediaDeliveryApi
 
     public static async Task<IResult> Serve(
         string uid, string file, HttpRequest request, MediaLookup lookup, IBlobStore blobs,
+        Microsoft.Extensions.Options.IOptions<Hosting.DownstreamOptions> options, TimeProvider time,
         ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         var type = DownloadType.All.FirstOrDefault(t => t.FileName == file)
@@ -49,6 +50,13 @@ public static partial class MediaDeliveryApi
         }
 
         var key = DownloadType.BlobKey(uid, type);
+        if (blobs is Storage.S3.S3BlobStore s3 && options.Value.S3Delivery == "redirect")
+        {
+            // The checks above are the whole of access control: the URL is good for a minute only.
+            var disposition = downloadName is null ? null : $"attachment; filename=\"{downloadName}{type.Extension}\"";
+            return TypedResults.Redirect(await s3.PresignAsync(key, TimeSpan.FromMinutes(1), disposition, time.GetUtcNow().UtcDateTime));
+        }
+
         Stream content;
         try
         {

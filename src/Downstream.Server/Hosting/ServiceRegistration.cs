@@ -42,8 +42,7 @@ public static class ServiceRegistration
         services.AddSingleton<ICredentialStore, SqliteCredentialStore>();
         services.AddSingleton(sp => new SqliteChangeStamp(sp.GetRequiredService<SqliteDatabase>().Path));
         services.AddSingleton<IChangeStamp>(sp => sp.GetRequiredService<SqliteChangeStamp>());
-        services.AddSingleton<IBlobStore>(sp => new LocalBlobStore(
-            Path.Combine(sp.GetRequiredService<IOptions<DownstreamOptions>>().Value.FullDataDir, "media")));
+        services.AddSingleton<IBlobStore>(sp => CreateBlobStore(sp.GetRequiredService<IOptions<DownstreamOptions>>().Value));
 
         services.AddSingleton(sp => FfmpegValidator
             .ValidateAsync(sp.GetRequiredService<IOptions<DownstreamOptions>>().Value, CancellationToken.None).GetAwaiter().GetResult());
@@ -60,8 +59,12 @@ public static class ServiceRegistration
         services.AddSingleton<JobLogs>();
         services.AddSingleton<IJobHandler, DownloadJobHandler>();
         services.AddSingleton<IJobHandler, CopyJobHandler>();
-        services.AddHostedService<JobWorker>();
-        services.AddHostedService<Janitor>();
+        if (builder.Configuration[$"{DownstreamOptions.SectionName}:{nameof(DownstreamOptions.Role)}"] is not NodeRoles.Api)
+        {
+            services.AddHostedService<JobWorker>();
+            services.AddHostedService<Janitor>();
+        }
+
         services.AddHttpClient(CopyJobHandler.HttpClientName, client =>
         {
             client.Timeout = Timeout.InfiniteTimeSpan;
@@ -78,10 +81,33 @@ public static class ServiceRegistration
         return builder;
     }
 
+    /// <summary>The media store the settings name: an S3 bucket, or the data folder's <c>media</c>.</summary>
+    private static IBlobStore CreateBlobStore(DownstreamOptions options)
+    {
+        if (!options.UsesS3)
+        {
+            return new LocalBlobStore(Path.Combine(options.FullDataDir, "media"));
+        }
+
+        if (string.IsNullOrEmpty(options.S3Endpoint) || string.IsNullOrEmpty(options.S3Bucket))
+        {
+            throw new OptionsValidationException(DownstreamOptions.SectionName, typeof(DownstreamOptions),
+                ["DOWNSTREAM_S3_ENDPOINT and DOWNSTREAM_S3_BUCKET must be set together."]);
+        }
+
+        return new Storage.S3.S3BlobStore(
+            Storage.S3.S3BlobStore.CreateClient(options.S3Endpoint, options.S3Region), options.S3Bucket, options.FullScratchDir);
+    }
+
     /// <summary>Creates the schema, checks ffmpeg and sets up credentials before the server listens.</summary>
     public static async Task<BootstrapResult> PrepareAsync(this IServiceProvider services, bool firstStartToken, CancellationToken cancellationToken)
     {
         await services.GetRequiredService<SqliteDatabase>().MigrateAsync(cancellationToken);
+        if (services.GetRequiredService<IBlobStore>() is Storage.S3.S3BlobStore s3)
+        {
+            await s3.EnsureBucketAsync(cancellationToken);
+        }
+
         var options = services.GetRequiredService<IOptions<DownstreamOptions>>().Value;
         OrphanedFfmpeg.Kill(Path.Combine(options.FullDataDir, "media"), services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(OrphanedFfmpeg)));
         return await services.GetRequiredService<Bootstrap>().RunAsync(firstStartToken, cancellationToken);

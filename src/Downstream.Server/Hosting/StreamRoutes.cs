@@ -12,9 +12,15 @@ public static class StreamRoutes
     /// The v4 API under <c>/client/v4</c> and, identically, at the root (where the official SDK
     /// test suites call it), then media delivery. Unmatched routes get the envelope 404 (7003) from <see cref="ApiErrorMiddleware"/>.
     /// </summary>
-    public static WebApplication MapDownstreamRoutes(this WebApplication app)
+    public static WebApplication MapDownstreamRoutes(this WebApplication app, string role)
     {
         app.MapHealthApi();
+        if (role == NodeRoles.Worker)
+        {
+            // A worker node serves only /health; everything else gets the envelope 404.
+            return app;
+        }
+
         foreach (var prefix in (string[])["/client/v4", ""])
         {
             var api = app.MapGroup(prefix);
