@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Npgsql;
 
 namespace Downstream.Server.Tests.Support;
@@ -31,14 +32,17 @@ public static class Backends
         return new NpgsqlConnectionStringBuilder(admin) { Database = name }.ConnectionString;
     }
 
-    /// <summary>The server settings that put one server on its own database and bucket when the suite runs on PostgreSQL + S3.</summary>
-    public static async Task<Dictionary<string, string>> ServerEnvironmentAsync()
-    {
-        if (!PostgresS3)
-        {
-            return [];
-        }
+    private static readonly ConcurrentDictionary<string, Task<Dictionary<string, string>>> ByDataDir = new();
 
+    /// <summary>
+    /// The backend settings of the server (and its <c>tokens</c> command) that uses <paramref name="dataDir"/>:
+    /// none on SQLite; on PostgreSQL + S3 a database and a bucket made for that data folder, kept across restarts.
+    /// </summary>
+    public static Task<Dictionary<string, string>> ForDataDirAsync(string dataDir) =>
+        PostgresS3 ? ByDataDir.GetOrAdd(Path.GetFullPath(dataDir), _ => NewEnvironmentAsync()) : Task.FromResult(new Dictionary<string, string>());
+
+    private static async Task<Dictionary<string, string>> NewEnvironmentAsync()
+    {
         return new Dictionary<string, string>
         {
             ["DOWNSTREAM_POSTGRES"] = await NewPostgresDatabaseAsync(),

@@ -76,7 +76,7 @@ public sealed class ServerProcess : IAsyncDisposable
             ["Logging__LogLevel__Default"] = "Information",
             ["Logging__LogLevel__Microsoft.AspNetCore"] = "Warning",
         };
-        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        foreach (var (key, value) in (await Backends.ForDataDirAsync(dataDir)).Concat(environment ?? new Dictionary<string, string>()))
         {
             env[key] = value;
         }

@@ -7,12 +7,13 @@ public static partial class TokensCli
 {
     public static async Task<(int Code, string Output)> RunAsync(string dataDir, params string[] args)
     {
-        var (code, output, error) = await Ffmpeg.RunAsync("dotnet", [ServerProcess.ServerDll(), "tokens", .. args], new Dictionary<string, string>
+        var environment = new Dictionary<string, string>(await Backends.ForDataDirAsync(dataDir))
         {
             ["DOWNSTREAM_DATA_DIR"] = dataDir,
             ["DOWNSTREAM_ACCOUNT_ID"] = ServerProcess.AccountId,
             ["Logging__LogLevel__Default"] = "Warning",
-        });
+        };
+        var (code, output, error) = await Ffmpeg.RunAsync("dotnet", [ServerProcess.ServerDll(), "tokens", .. args], environment);
         return (code, output + error);
     }
 
