@@ -76,7 +76,9 @@ public sealed class ServerProcess : IAsyncDisposable
             ["Logging__LogLevel__Default"] = "Information",
             ["Logging__LogLevel__Microsoft.AspNetCore"] = "Warning",
         };
-        foreach (var (key, value) in (await Backends.ForDataDirAsync(dataDir)).Concat(environment ?? new Dictionary<string, string>()))
+        // Nodes of one cluster name their shared database and bucket themselves.
+        var backend = environment?.ContainsKey("DOWNSTREAM_POSTGRES") == true ? [] : await Backends.ForDataDirAsync(dataDir);
+        foreach (var (key, value) in backend.Concat(environment ?? new Dictionary<string, string>()))
         {
             env[key] = value;
         }
@@ -96,10 +98,10 @@ public sealed class ServerProcess : IAsyncDisposable
         return server;
     }
 
-    /// <summary>SIGKILL: no shutdown code runs, as in a crash.</summary>
-    public async Task KillAsync()
+    /// <summary>SIGKILL: no shutdown code runs, as in a crash. With <paramref name="tree"/> its ffmpeg dies too, as when a machine goes down.</summary>
+    public async Task KillAsync(bool tree = false)
     {
-        _process.Kill(entireProcessTree: false);
+        _process.Kill(entireProcessTree: tree);
         await _process.WaitForExitAsync();
     }
 
