@@ -22,6 +22,8 @@ export DOWNSTREAM_ACCOUNT_ID=023e105f4ecef8ad9ca31a8372d0c353
 export DOWNSTREAM_API_TOKEN="conformance-$(python3 -c 'import secrets; print(secrets.token_hex(16))')"
 export DOWNSTREAM_AUTH_EMAIL=user@example.com
 export DOWNSTREAM_AUTH_KEY=144c9defac04969c7bfad8efaa8ea194
+# The SDK's copy test fetches from a loopback origin.
+export DOWNSTREAM_ALLOW_PRIVATE_NETWORKS=true
 export Logging__LogLevel__Default=Warning
 # The access log lets the tests count attempts on the server side.
 export DOWNSTREAM_ACCESS_LOG=true

@@ -101,6 +101,24 @@ public sealed class DownstreamOptions
     [Range(typeof(TimeSpan), "00:00:00.100", "1.00:00:00")]
     public TimeSpan FfmpegTimeoutBase { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// Lets copy from URL (and later webhooks) reach loopback, private and other internal addresses. Default
+    /// false: only public addresses are fetched. Turn it on only where every token holder may reach your network.
+    /// </summary>
+    public bool AllowPrivateNetworks { get; set; }
+
+    /// <summary>How long a copy may take to connect to its origin. Default 10 s.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
+    public TimeSpan CopyConnectTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long a copy waits for the origin's next byte (or its answer) before giving the attempt up. Default 30 s.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
+    public TimeSpan CopyIdleTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The longest one copy attempt may take in all. Default 6 h (30 GB at about 1.5 MB/s).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")]
+    public TimeSpan CopyTimeout { get; set; } = TimeSpan.FromHours(6);
+
     /// <summary>An Npgsql connection string: the metadata store and job queue live in PostgreSQL. Default: unset, SQLite.</summary>
     public string? Postgres { get; set; }
 

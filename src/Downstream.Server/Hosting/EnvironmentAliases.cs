@@ -20,6 +20,7 @@ public static class EnvironmentAliases
         ("DOWNSTREAM_JOB_LEASE", nameof(DownstreamOptions.JobLease)),
         ("DOWNSTREAM_JOB_POLL_INTERVAL", nameof(DownstreamOptions.JobPollInterval)),
         ("DOWNSTREAM_ACCESS_LOG", nameof(DownstreamOptions.AccessLog)),
+        ("DOWNSTREAM_ALLOW_PRIVATE_NETWORKS", nameof(DownstreamOptions.AllowPrivateNetworks)),
         ("DOWNSTREAM_POSTGRES", nameof(DownstreamOptions.Postgres)),
         ("DOWNSTREAM_S3_ENDPOINT", nameof(DownstreamOptions.S3Endpoint)),
         ("DOWNSTREAM_S3_BUCKET", nameof(DownstreamOptions.S3Bucket)),

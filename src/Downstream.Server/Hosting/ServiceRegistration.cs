@@ -65,11 +65,16 @@ public static class ServiceRegistration
             services.AddHostedService<Janitor>();
         }
 
-        services.AddHttpClient(CopyJobHandler.HttpClientName, client =>
+        services.AddSingleton<Network.IHostResolver, Network.DnsHostResolver>();
+        services.AddSingleton(sp => new Network.OutboundPolicy(
+            sp.GetRequiredService<Network.IHostResolver>(), sp.GetRequiredService<IOptions<DownstreamOptions>>()));
+        services.AddSingleton<OriginFetcher>();
+        services.AddHttpClient(OriginFetcher.HttpClientName, client =>
         {
             client.Timeout = Timeout.InfiniteTimeSpan;
             client.DefaultRequestHeaders.UserAgent.ParseAdd("Downstream/1.0 (copy from URL)");
-        });
+        }).ConfigurePrimaryHttpMessageHandler(sp => Network.GuardedConnector.CreateHandler(
+            sp.GetRequiredService<Network.OutboundPolicy>(), sp.GetRequiredService<IOptions<DownstreamOptions>>().Value.CopyConnectTimeout));
 
         services.AddAccessLog();
         services.AddSingleton<VideoIngest>();

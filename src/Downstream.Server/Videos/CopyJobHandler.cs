@@ -1,4 +1,3 @@
-using System.Net;
 using Downstream.Server.Hosting;
 using Downstream.Server.Jobs;
 using Downstream.Server.Media;
@@ -8,20 +7,18 @@ using Microsoft.Extensions.Options;
 namespace Downstream.Server.Videos;
 
 /// <summary>
-/// Fetches a video from its URL (state <c>downloading</c>), streaming it to disk, then ingests it.
-/// Network failures are retried by the worker; an origin's 4xx answer is final.
+/// Fetches a video from its URL (state <c>downloading</c>) with <see cref="OriginFetcher"/>, then ingests it.
+/// Passing failures (unreachable, stalled, 5xx) are retried by the worker; refusals and an origin's 4xx are final.
 /// </summary>
 public sealed class CopyJobHandler(
     IVideoStore videos,
     IBlobStore blobs,
     VideoIngest ingest,
-    IHttpClientFactory httpClients,
+    OriginFetcher fetcher,
     IOptions<DownstreamOptions> options,
     TimeProvider time,
     ILogger<CopyJobHandler> logger) : IJobHandler
 {
-    public const string HttpClientName = "copy";
-
     public string Kind => JobKinds.Copy;
 
     public async Task RunAsync(Job job, CancellationToken cancellationToken)
@@ -32,29 +29,13 @@ public sealed class CopyJobHandler(
             return;
         }
 
-        var client = httpClients.CreateClient(HttpClientName);
-        using var response = await client.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-        if ((int)response.StatusCode is >= 400 and < 500 && response.StatusCode != HttpStatusCode.RequestTimeout && response.StatusCode != HttpStatusCode.TooManyRequests)
-        {
-            await FailAsync(video, ErrorReasons.FetchOriginError, $"The origin answered {(int)response.StatusCode} {response.ReasonPhrase}.", cancellationToken);
-            return;
-        }
-
-        response.EnsureSuccessStatusCode();
-        if (response.Content.Headers.ContentLength > options.Value.MaxUploadBytes)
-        {
-            await FailAsync(video, ErrorReasons.FetchOriginError, $"The file is larger than the limit of {options.Value.MaxUploadBytes} bytes.", cancellationToken);
-            return;
-        }
-
         await using var source = await blobs.BeginWriteAsync(VideoKeys.Source(video.Uid), cancellationToken);
         long length;
         try
         {
-            await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
-            length = await UploadReader.CopyLimitedAsync(body, source.StagingPath, options.Value.MaxUploadBytes, cancellationToken);
+            length = await fetcher.FetchAsync(new Uri(url), source.StagingPath, options.Value.MaxUploadBytes, cancellationToken);
         }
-        catch (Api.ApiException ex)
+        catch (OriginException ex) when (ex.Final || job.Attempts >= options.Value.JobMaxAttempts)
         {
             await FailAsync(video, ErrorReasons.FetchOriginError, ex.Message, cancellationToken);
             return;
@@ -67,14 +48,15 @@ public sealed class CopyJobHandler(
             return;
         }
 
-        logger.LogInformation("Video {Uid} copied from {Url}: {Bytes} bytes, {State}", video.Uid, url, length, finished.State);
+        logger.LogInformation("Video {Uid} copied from {Url}: {Bytes} bytes, {State}", video.Uid, OriginFetcher.Redact(new Uri(url)), length, finished.State);
     }
 
     public async Task GiveUpAsync(Job job, string reason, CancellationToken cancellationToken)
     {
         if (await videos.GetAsync(job.VideoUid, cancellationToken) is { } video)
         {
-            await FailAsync(video, ErrorReasons.FetchOriginError, $"The file could not be fetched: {reason}", cancellationToken);
+            // The reason may be an internal error's text: users get a plain one (the log has the details).
+            await FailAsync(video, ErrorReasons.FetchOriginError, "The file could not be fetched from the origin.", cancellationToken);
         }
     }
 

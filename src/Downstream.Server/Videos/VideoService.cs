@@ -21,6 +21,7 @@ public sealed class VideoService(
     UploadSlots uploadSlots,
     DiskSpace diskSpace,
     JobLogs jobLogs,
+    Network.OutboundPolicy outbound,
     ILogger<VideoService> logger)
 {
     // A page of up to 1000 videos is large: only a few are kept, as the bytes that are sent.
@@ -74,6 +75,15 @@ public sealed class VideoService(
         if (!Uri.TryCreate(urlText, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") || urlText!.Length > 2048)
         {
             throw ApiErrors.InvalidUrl($"Invalid URL '{ApiErrors.Shorten(urlText ?? "")}': it must be an absolute http or https URL.");
+        }
+
+        try
+        {
+            await outbound.CheckBeforeFetchAsync(uri, cancellationToken);
+        }
+        catch (Network.OutboundRefusedException ex)
+        {
+            throw ApiErrors.InvalidUrl($"The URL cannot be copied: {ex.Message}");
         }
 
         diskSpace.EnsureRoomFor(0);

@@ -8,6 +8,7 @@ public sealed class LoopbackOrigin : IAsyncDisposable
 {
     private readonly HttpListener _listener;
     private readonly Task _loop;
+    private int _requests;
 
     private LoopbackOrigin(HttpListener listener, string url, string file)
     {
@@ -17,6 +18,9 @@ public sealed class LoopbackOrigin : IAsyncDisposable
     }
 
     public string Url { get; }
+
+    /// <summary>Requests answered so far, whatever their path.</summary>
+    public int Requests => Volatile.Read(ref _requests);
 
     public static Task<LoopbackOrigin> StartAsync(string file)
     {
@@ -44,6 +48,7 @@ public sealed class LoopbackOrigin : IAsyncDisposable
                 return;
             }
 
+            Interlocked.Increment(ref _requests);
             using var response = context.Response;
             if (context.Request.Url!.AbsolutePath != new Uri(Url).AbsolutePath)
             {

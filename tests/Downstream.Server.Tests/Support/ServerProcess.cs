@@ -68,6 +68,8 @@ public sealed class ServerProcess : IAsyncDisposable
             ["DOWNSTREAM_AUTH_EMAIL"] = Email,
             ["DOWNSTREAM_AUTH_KEY"] = Key,
             ["DOWNSTREAM_MAX_HEIGHT"] = "360",
+            // The suites copy from loopback origins; NetworkRulesTests turn this off again.
+            ["DOWNSTREAM_ALLOW_PRIVATE_NETWORKS"] = "true",
             ["DOWNSTREAM_JOB_LEASE"] = "00:00:03",
             ["DOWNSTREAM_JOB_POLL_INTERVAL"] = "00:00:00.200",
             // A small reserve, so a nearly full CI disk does not refuse the suite's uploads; LimitsTests test the reserve.
