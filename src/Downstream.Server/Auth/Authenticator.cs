@@ -55,8 +55,10 @@ public sealed class Authenticator(ICredentialStore credentials, IChangeStamp sta
             throw ApiErrors.Unauthenticated(email.Length == 0 ? "X-Auth-Key needs X-Auth-Email beside it." : "X-Auth-Email needs X-Auth-Key beside it.");
         }
 
+        // Only a user whose key was just matched is kept, so a wrong key can never shape what later requests see.
         var user = email.Length <= 254
-            ? await _users.GetOrReadAsync(email.ToUpperInvariant(), (_, ct) => credentials.FindUserAsync(email, ct), cancellationToken)
+            ? await _users.GetOrReadAsync(Emails.Normalize(email), credentials.FindUserAsync, cancellationToken,
+                keep: found => found is not null && Secrets.Matches(key, found.KeyHash))
             : null;
         if (user is null || !Secrets.Matches(key, user.KeyHash))
         {

@@ -28,7 +28,8 @@ public sealed class Bootstrap(ICredentialStore credentials, IOptions<DownstreamO
 
         if (settings.ApiToken is { Length: > 0 } configuredToken)
         {
-            await credentials.UpsertTokenAsync(NewToken(configuredToken, accountId, "DOWNSTREAM_API_TOKEN", canWrite: true, now), cancellationToken);
+            // Created when absent; a token revoked since stays revoked (docs/decisions.md).
+            await credentials.AddTokenAsync(NewToken(configuredToken, accountId, "DOWNSTREAM_API_TOKEN", canWrite: true, now), cancellationToken);
         }
 
         if (string.IsNullOrEmpty(settings.AuthEmail) != string.IsNullOrEmpty(settings.AuthKey))
@@ -39,14 +40,14 @@ public sealed class Bootstrap(ICredentialStore credentials, IOptions<DownstreamO
 
         if (settings.AuthEmail is { Length: > 0 } email)
         {
-            await credentials.UpsertUserAsync(email, Secrets.Hash(settings.AuthKey!), accountId, now, cancellationToken);
+            await credentials.UpsertUserAsync(Emails.Normalize(email), Secrets.Hash(settings.AuthKey!), accountId, now, cancellationToken);
         }
 
         string? created = null;
         if (firstStartToken && !await credentials.AnyCredentialAsync(cancellationToken))
         {
             created = Secrets.NewToken();
-            await credentials.UpsertTokenAsync(NewToken(created, accountId, "first start", canWrite: true, now), cancellationToken);
+            await credentials.AddTokenAsync(NewToken(created, accountId, "first start", canWrite: true, now), cancellationToken);
         }
 
         return new BootstrapResult(accountId, created);

@@ -45,6 +45,10 @@ public sealed class DownstreamOptions
     [Range(1, 256)]
     public int WorkerConcurrency { get; set; } = Math.Max(1, Environment.ProcessorCount / 2);
 
+    /// <summary>Copies from URLs run at once by this node, beside the download jobs. Default 2.</summary>
+    [Range(1, 64)]
+    public int CopyConcurrency { get; set; } = 2;
+
     /// <summary>How long a claimed job stays owned without a heartbeat. Default 30 s.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan JobLease { get; set; } = TimeSpan.FromSeconds(30);

@@ -17,6 +17,7 @@ public static class EnvironmentAliases
         ("DOWNSTREAM_MAX_UPLOAD_BYTES", nameof(DownstreamOptions.MaxUploadBytes)),
         ("DOWNSTREAM_MAX_HEIGHT", nameof(DownstreamOptions.MaxHeight)),
         ("DOWNSTREAM_WORKER_CONCURRENCY", nameof(DownstreamOptions.WorkerConcurrency)),
+        ("DOWNSTREAM_COPY_CONCURRENCY", nameof(DownstreamOptions.CopyConcurrency)),
         ("DOWNSTREAM_JOB_LEASE", nameof(DownstreamOptions.JobLease)),
         ("DOWNSTREAM_JOB_POLL_INTERVAL", nameof(DownstreamOptions.JobPollInterval)),
         ("DOWNSTREAM_ACCESS_LOG", nameof(DownstreamOptions.AccessLog)),

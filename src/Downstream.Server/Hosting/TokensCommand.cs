@@ -35,7 +35,7 @@ public static class TokensCommand
                 var secret = Secrets.NewToken();
                 var token = Bootstrap.NewToken(secret, account, Option(rest, "--name") ?? "cli", canWrite: !readOnly, time.GetUtcNow());
                 await credentials.EnsureAccountAsync(account, time.GetUtcNow(), cancellationToken);
-                await credentials.UpsertTokenAsync(token, cancellationToken);
+                await credentials.AddTokenAsync(token, cancellationToken);
                 await output.WriteLineAsync($"id:          {token.Id}");
                 await output.WriteLineAsync($"account:     {account}");
                 await output.WriteLineAsync($"permissions: {(readOnly ? "Stream Read" : "Stream Read, Stream Write")}");

@@ -13,6 +13,9 @@ public sealed record Job
 
     public int Attempts { get; init; }
 
+    /// <summary>The claim this copy of the job was handed out under; null for a job not claimed.</summary>
+    public string? ClaimId { get; init; }
+
     public required DateTimeOffset AvailableAt { get; init; }
 
     public required DateTimeOffset Created { get; init; }

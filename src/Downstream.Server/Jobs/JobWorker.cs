@@ -5,9 +5,10 @@ using Microsoft.Extensions.Options;
 namespace Downstream.Server.Jobs;
 
 /// <summary>
-/// Runs queued jobs, <see cref="DownstreamOptions.WorkerConcurrency"/> at a time. Each claim holds a
-/// lease renewed while the job runs; a lost lease (the job was deleted) cancels the work, and a
-/// shutdown hands the job back so a restart or another node carries on.
+/// Runs queued jobs: <see cref="DownstreamOptions.WorkerConcurrency"/> loops for downloads (ffmpeg, CPU-bound) and
+/// <see cref="DownstreamOptions.CopyConcurrency"/> loops for copies (network-bound), so slow origins never hold
+/// the downloads up. Each claim holds a lease renewed while the job runs; a lost lease (the job was deleted or
+/// claimed again) cancels the work, and a shutdown hands the job back so a restart or another node carries on.
 /// </summary>
 public sealed class JobWorker(
     IJobQueue queue,
@@ -21,17 +22,21 @@ public sealed class JobWorker(
     private readonly string _owner = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
     private readonly Dictionary<string, IJobHandler> _handlers = handlers.ToDictionary(h => h.Kind);
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(Enumerable.Range(0, options.Value.WorkerConcurrency).Select(_ => LoopAsync(stoppingToken)));
+    private static readonly string[] DownloadKinds = [JobKinds.Download];
+    private static readonly string[] CopyKinds = [JobKinds.Copy];
 
-    private async Task LoopAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(Enumerable.Range(0, options.Value.WorkerConcurrency).Select(_ => LoopAsync(DownloadKinds, stoppingToken))
+            .Concat(Enumerable.Range(0, options.Value.CopyConcurrency).Select(_ => LoopAsync(CopyKinds, stoppingToken))));
+
+    private async Task LoopAsync(IReadOnlyList<string> kinds, CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
                 var next = signal.Next;
-                var job = await queue.ClaimAsync(_owner, time.GetUtcNow(), options.Value.JobLease, stoppingToken);
+                var job = await queue.ClaimAsync(_owner, kinds, time.GetUtcNow(), options.Value.JobLease, stoppingToken);
                 if (job is null)
                 {
                     await JobSignal.WaitAsync(next, options.Value.JobPollInterval, time, stoppingToken);
@@ -58,7 +63,7 @@ public sealed class JobWorker(
         if (!_handlers.TryGetValue(job.Kind, out var handler))
         {
             logger.LogError("Job {JobId} has unknown kind {Kind}; dropping it", job.Id, job.Kind);
-            await queue.CompleteAsync(job.Id, _owner, CancellationToken.None);
+            await queue.CompleteAsync(job, CancellationToken.None);
             return;
         }
 
@@ -66,7 +71,7 @@ public sealed class JobWorker(
         {
             logger.LogWarning("Job {JobId} ({Kind}) gave up after {Attempts} attempts", job.Id, job.Kind, job.Attempts - 1);
             await handler.GiveUpAsync(job, $"gave up after {job.Attempts - 1} attempts", CancellationToken.None);
-            await queue.CompleteAsync(job.Id, _owner, CancellationToken.None);
+            await queue.CompleteAsync(job, CancellationToken.None);
             return;
         }
 
@@ -78,12 +83,12 @@ public sealed class JobWorker(
             logger.LogInformation("Job {JobId} ({Kind} {VideoUid} {DownloadType}) started, attempt {Attempt}",
                 job.Id, job.Kind, job.VideoUid, job.DownloadType, job.Attempts);
             await handler.RunAsync(job, cancel.Token);
-            await queue.CompleteAsync(job.Id, _owner, CancellationToken.None);
+            await queue.CompleteAsync(job, CancellationToken.None);
             logger.LogInformation("Job {JobId} finished", job.Id);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-            await queue.ReleaseAsync(job.Id, _owner, time.GetUtcNow(), CancellationToken.None);
+            await queue.ReleaseAsync(job, time.GetUtcNow(), CancellationToken.None);
             logger.LogInformation("Job {JobId} handed back at shutdown", job.Id);
         }
         catch (OperationCanceledException) when (cancel.IsCancellationRequested)
@@ -97,12 +102,12 @@ public sealed class JobWorker(
             if (job.Attempts >= options.Value.JobMaxAttempts)
             {
                 await handler.GiveUpAsync(job, ex.Message, CancellationToken.None);
-                await queue.CompleteAsync(job.Id, _owner, CancellationToken.None);
+                await queue.CompleteAsync(job, CancellationToken.None);
             }
             else
             {
                 var backoff = TimeSpan.FromSeconds(Math.Min(60, 2 * Math.Pow(2, job.Attempts)));
-                await queue.ReleaseAsync(job.Id, _owner, time.GetUtcNow() + backoff, CancellationToken.None);
+                await queue.ReleaseAsync(job, time.GetUtcNow() + backoff, CancellationToken.None);
             }
         }
         finally
@@ -121,7 +126,7 @@ public sealed class JobWorker(
             {
                 try
                 {
-                    if (!await queue.RenewAsync(job.Id, _owner, time.GetUtcNow() + options.Value.JobLease, cancel.Token))
+                    if (!await queue.RenewAsync(job, time.GetUtcNow() + options.Value.JobLease, cancel.Token))
                     {
                         logger.LogInformation("Job {JobId} no longer ours; stopping it", job.Id);
                         await cancel.CancelAsync();

@@ -11,17 +11,19 @@ public interface ICredentialStore
 
     Task SetSettingAsync(string key, string value, CancellationToken cancellationToken);
 
+    /// <summary>Whether any token (revoked ones too) or user was ever made: only a new data folder gets a first-start token.</summary>
     Task<bool> AnyCredentialAsync(CancellationToken cancellationToken);
 
     Task<ApiToken?> FindTokenAsync(byte[] secretHash, CancellationToken cancellationToken);
 
-    /// <summary>Adds the token, or when its secret exists already gives it this account and permission.</summary>
-    Task UpsertTokenAsync(ApiToken token, CancellationToken cancellationToken);
+    /// <summary>Adds the token unless its secret exists already (revoked or not, it is left as it is); true when added.</summary>
+    Task<bool> AddTokenAsync(ApiToken token, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<ApiToken>> ListTokensAsync(CancellationToken cancellationToken);
 
     Task<bool> RevokeTokenAsync(string id, DateTimeOffset now, CancellationToken cancellationToken);
 
+    /// <summary>The user of a normalised e-mail (<see cref="Auth.Emails.Normalize"/>).</summary>
     Task<GlobalKeyUser?> FindUserAsync(string email, CancellationToken cancellationToken);
 
     /// <summary>Creates or re-keys the user and makes it a member of the account.</summary>

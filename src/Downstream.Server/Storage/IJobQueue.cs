@@ -8,15 +8,19 @@ namespace Downstream.Server.Storage;
 /// </summary>
 public interface IJobQueue
 {
-    /// <summary>Claims the oldest available job, or one whose lease has run out.</summary>
-    Task<Job?> ClaimAsync(string owner, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken);
+    /// <summary>
+    /// Claims the oldest available job of one of <paramref name="kinds"/>, or one whose lease has run out. The job
+    /// carries a new <see cref="Job.ClaimId"/>: every later call names it, so a claim that lapsed and was taken
+    /// again (by any node, this one included) can no longer renew, complete or release the job.
+    /// </summary>
+    Task<Job?> ClaimAsync(string owner, IReadOnlyList<string> kinds, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken);
 
-    /// <summary>Extends the lease; false when the job is gone or owned by someone else (then stop working on it).</summary>
-    Task<bool> RenewAsync(string jobId, string owner, DateTimeOffset expires, CancellationToken cancellationToken);
+    /// <summary>Extends the lease; false when the job is gone or claimed again since (then stop working on it).</summary>
+    Task<bool> RenewAsync(Job claim, DateTimeOffset expires, CancellationToken cancellationToken);
 
-    /// <summary>Removes a finished job.</summary>
-    Task CompleteAsync(string jobId, string owner, CancellationToken cancellationToken);
+    /// <summary>Removes a finished job; false when the claim was no longer current.</summary>
+    Task<bool> CompleteAsync(Job claim, CancellationToken cancellationToken);
 
-    /// <summary>Gives the job back to the queue to be tried again from <paramref name="availableAt"/>.</summary>
-    Task ReleaseAsync(string jobId, string owner, DateTimeOffset availableAt, CancellationToken cancellationToken);
+    /// <summary>Gives the job back to be tried again from <paramref name="availableAt"/>; false when the claim was no longer current.</summary>
+    Task<bool> ReleaseAsync(Job claim, DateTimeOffset availableAt, CancellationToken cancellationToken);
 }

@@ -14,7 +14,12 @@ public sealed class StampedCache<TKey, TValue>(IChangeStamp stamps, int maxEntri
 
     public int MaxEntries => maxEntries;
 
-    public async ValueTask<TValue> GetOrReadAsync(TKey key, Func<TKey, CancellationToken, Task<TValue>> read, CancellationToken cancellationToken)
+    /// <param name="key">What is read.</param>
+    /// <param name="read">Reads the value from the store.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <param name="keep">Whether a value just read may be kept; by default every value is.</param>
+    public async ValueTask<TValue> GetOrReadAsync(
+        TKey key, Func<TKey, CancellationToken, Task<TValue>> read, CancellationToken cancellationToken, Func<TValue, bool>? keep = null)
     {
         if (!stamps.TryRead(out var stamp))
         {
@@ -27,6 +32,11 @@ public sealed class StampedCache<TKey, TValue>(IChangeStamp stamps, int maxEntri
         }
 
         var value = await read(key, cancellationToken);
+        if (keep is not null && !keep(value))
+        {
+            return value;
+        }
+
         if (_entries.Count >= maxEntries)
         {
             _entries.Clear();

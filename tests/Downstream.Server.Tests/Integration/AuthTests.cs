@@ -84,11 +84,59 @@ public sealed class AuthTests(ServerFixture fixture)
     }
 
     [Fact]
+    public async Task A_wrong_key_under_another_casing_of_the_email_locks_nobody_out()
+    {
+        var api = new StreamApi(fixture.Server.Http, token: null);
+        Action<HttpRequestMessage> As(string email, string key) => r =>
+        {
+            r.Headers.Add("X-Auth-Email", email);
+            r.Headers.Add("X-Auth-Key", key);
+        };
+
+        var path = $"/accounts/{ServerProcess.AccountId}/stream";
+        var (status, _) = await api.SendAsync(HttpMethod.Get, path, configure: As(ServerProcess.Email.ToUpperInvariant(), "wrong-key-0123456789abcdef"));
+        Assert.Equal(HttpStatusCode.Unauthorized, status);
+        (status, _) = await api.SendAsync(HttpMethod.Get, path, configure: As(ServerProcess.Email, ServerProcess.Key));
+        Assert.Equal(HttpStatusCode.OK, status);
+        (status, _) = await api.SendAsync(HttpMethod.Get, path, configure: As(" " + ServerProcess.Email.ToUpperInvariant(), ServerProcess.Key));
+        Assert.Equal(HttpStatusCode.OK, status);
+        (status, _) = await api.SendAsync(HttpMethod.Get, path, configure: As("User@Example.com", ServerProcess.Key));
+        Assert.Equal(HttpStatusCode.OK, status);
+    }
+
+    [Fact]
     public async Task Secrets_are_stored_hashed()
     {
-        var database = await File.ReadAllBytesAsync(Path.Combine(fixture.Server.DataDir, "downstream.db"));
-        var text = System.Text.Encoding.ASCII.GetString(database);
-        Assert.DoesNotContain(ServerProcess.Token, text, StringComparison.Ordinal);
-        Assert.DoesNotContain(ServerProcess.Key, text, StringComparison.Ordinal);
+        // Through SQLite itself, so rows still in the write-ahead log are read too; then every file's raw bytes.
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        await using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(fixture.Server.DataDir, "downstream.db")};Mode=ReadOnly"))
+        {
+            await connection.OpenAsync();
+            var dump = new System.Text.StringBuilder();
+            foreach (var table in new[] { "api_tokens", "users", "settings" })
+            {
+                await using var command = connection.CreateCommand();
+                command.CommandText = $"SELECT * FROM {table}";
+                await using var reader = await command.ExecuteReaderAsync();
+                while (await reader.ReadAsync())
+                {
+                    for (var i = 0; i < reader.FieldCount; i++)
+                    {
+                        dump.Append(reader.GetValue(i) is byte[] bytes ? System.Text.Encoding.Latin1.GetString(bytes) : reader.GetValue(i)).Append('|');
+                    }
+                }
+            }
+
+            Assert.NotEqual(0, dump.Length);
+            Assert.DoesNotContain(ServerProcess.Token, dump.ToString(), StringComparison.Ordinal);
+            Assert.DoesNotContain(ServerProcess.Key, dump.ToString(), StringComparison.Ordinal);
+        }
+
+        foreach (var file in Directory.GetFiles(fixture.Server.DataDir, "downstream.db*"))
+        {
+            var text = System.Text.Encoding.Latin1.GetString(await File.ReadAllBytesAsync(file));
+            Assert.DoesNotContain(ServerProcess.Token, text, StringComparison.Ordinal);
+            Assert.DoesNotContain(ServerProcess.Key, text, StringComparison.Ordinal);
+        }
     }
 }

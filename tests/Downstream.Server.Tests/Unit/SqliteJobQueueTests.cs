@@ -17,6 +17,7 @@ public sealed class SqliteJobQueueTests : IAsyncLifetime, IDisposable
     private SqliteJobQueue _queue = null!;
     private SqliteDownloadStore _downloads = null!;
     private const string Uid = "0123456789abcdef0123456789abcdef";
+    private static readonly string[] Downloads = [JobKinds.Download];
 
     public async Task InitializeAsync()
     {
@@ -52,27 +53,27 @@ public sealed class SqliteJobQueueTests : IAsyncLifetime, IDisposable
     public async Task A_claimed_job_is_not_claimed_again_until_its_lease_runs_out()
     {
         var id = await QueueDownloadAsync();
-        var first = await _queue.ClaimAsync("node-a", _time.GetUtcNow(), _lease, CancellationToken.None);
+        var first = await _queue.ClaimAsync("node-a", Downloads, _time.GetUtcNow(), _lease, CancellationToken.None);
         Assert.Equal((id, 1), (first!.Id, first.Attempts));
-        Assert.Null(await _queue.ClaimAsync("node-b", _time.GetUtcNow(), _lease, CancellationToken.None));
+        Assert.Null(await _queue.ClaimAsync("node-b", Downloads, _time.GetUtcNow(), _lease, CancellationToken.None));
 
         _time.Advance(_lease + TimeSpan.FromSeconds(1));
-        var second = await _queue.ClaimAsync("node-b", _time.GetUtcNow(), _lease, CancellationToken.None);
+        var second = await _queue.ClaimAsync("node-b", Downloads, _time.GetUtcNow(), _lease, CancellationToken.None);
         Assert.Equal((id, 2), (second!.Id, second.Attempts));
-        Assert.False(await _queue.RenewAsync(id, "node-a", _time.GetUtcNow() + _lease, CancellationToken.None));
-        Assert.True(await _queue.RenewAsync(id, "node-b", _time.GetUtcNow() + _lease, CancellationToken.None));
+        Assert.False(await _queue.RenewAsync(first, _time.GetUtcNow() + _lease, CancellationToken.None));
+        Assert.True(await _queue.RenewAsync(second, _time.GetUtcNow() + _lease, CancellationToken.None));
     }
 
     [Fact]
     public async Task Renewing_keeps_the_job_owned()
     {
         await QueueDownloadAsync();
-        var job = await _queue.ClaimAsync("node-a", _time.GetUtcNow(), _lease, CancellationToken.None);
+        var job = await _queue.ClaimAsync("node-a", Downloads, _time.GetUtcNow(), _lease, CancellationToken.None);
         for (var i = 0; i < 5; i++)
         {
             _time.Advance(TimeSpan.FromSeconds(20));
-            Assert.True(await _queue.RenewAsync(job!.Id, "node-a", _time.GetUtcNow() + _lease, CancellationToken.None));
-            Assert.Null(await _queue.ClaimAsync("node-b", _time.GetUtcNow(), _lease, CancellationToken.None));
+            Assert.True(await _queue.RenewAsync(job!, _time.GetUtcNow() + _lease, CancellationToken.None));
+            Assert.Null(await _queue.ClaimAsync("node-b", Downloads, _time.GetUtcNow(), _lease, CancellationToken.None));
         }
     }
 
@@ -80,22 +81,22 @@ public sealed class SqliteJobQueueTests : IAsyncLifetime, IDisposable
     public async Task Deleting_the_download_removes_its_job_and_ends_the_lease()
     {
         await QueueDownloadAsync();
-        var job = await _queue.ClaimAsync("node-a", _time.GetUtcNow(), _lease, CancellationToken.None);
+        var job = await _queue.ClaimAsync("node-a", Downloads, _time.GetUtcNow(), _lease, CancellationToken.None);
         Assert.True(await _downloads.DeleteAsync(Uid, "default", CancellationToken.None));
-        Assert.False(await _queue.RenewAsync(job!.Id, "node-a", _time.GetUtcNow() + _lease, CancellationToken.None));
+        Assert.False(await _queue.RenewAsync(job!, _time.GetUtcNow() + _lease, CancellationToken.None));
         _time.Advance(TimeSpan.FromHours(1));
-        Assert.Null(await _queue.ClaimAsync("node-b", _time.GetUtcNow(), _lease, CancellationToken.None));
+        Assert.Null(await _queue.ClaimAsync("node-b", Downloads, _time.GetUtcNow(), _lease, CancellationToken.None));
     }
 
     [Fact]
     public async Task Released_jobs_wait_until_they_are_available()
     {
         await QueueDownloadAsync();
-        var job = await _queue.ClaimAsync("node-a", _time.GetUtcNow(), _lease, CancellationToken.None);
-        await _queue.ReleaseAsync(job!.Id, "node-a", _time.GetUtcNow() + TimeSpan.FromSeconds(10), CancellationToken.None);
-        Assert.Null(await _queue.ClaimAsync("node-b", _time.GetUtcNow(), _lease, CancellationToken.None));
+        var job = await _queue.ClaimAsync("node-a", Downloads, _time.GetUtcNow(), _lease, CancellationToken.None);
+        await _queue.ReleaseAsync(job!, _time.GetUtcNow() + TimeSpan.FromSeconds(10), CancellationToken.None);
+        Assert.Null(await _queue.ClaimAsync("node-b", Downloads, _time.GetUtcNow(), _lease, CancellationToken.None));
         _time.Advance(TimeSpan.FromSeconds(10));
-        Assert.NotNull(await _queue.ClaimAsync("node-b", _time.GetUtcNow(), _lease, CancellationToken.None));
+        Assert.NotNull(await _queue.ClaimAsync("node-b", Downloads, _time.GetUtcNow(), _lease, CancellationToken.None));
     }
 
     [Fact]
@@ -108,7 +109,7 @@ public sealed class SqliteJobQueueTests : IAsyncLifetime, IDisposable
         Assert.False(await _downloads.CreateAsync(repeat, repeatJob, CancellationToken.None));
 
         await _downloads.FinishAsync(Uid, "default", firstJob, DownloadStatuses.Error, "boom", null, now, CancellationToken.None);
-        await _queue.CompleteAsync(firstJob, "nobody", CancellationToken.None);
+        Assert.False(await _queue.CompleteAsync(new Job { Id = firstJob, ClaimId = "nobody", Kind = JobKinds.Download, VideoUid = Uid, AvailableAt = now, Created = now }, CancellationToken.None));
         Assert.True(await _downloads.CreateAsync(repeat, repeatJob, CancellationToken.None));
         var stored = await _downloads.GetAsync(Uid, "default", CancellationToken.None);
         Assert.Equal((DownloadStatuses.InProgress, "other", (string?)null), (stored!.Status, stored.JobId, stored.ErrorText));
@@ -122,6 +123,34 @@ public sealed class SqliteJobQueueTests : IAsyncLifetime, IDisposable
         Assert.False(await _downloads.UpdateProgressAsync(Uid, "default", "stale", 90, _time.GetUtcNow(), CancellationToken.None));
         Assert.False(await _downloads.FinishAsync(Uid, "default", "stale", DownloadStatuses.Ready, null, 1, _time.GetUtcNow(), CancellationToken.None));
         Assert.Equal(40, (await _downloads.GetAsync(Uid, "default", CancellationToken.None))!.PercentComplete);
+    }
+
+    [Fact]
+    public async Task A_lapsed_claim_retaken_by_the_same_node_cannot_renew_complete_or_release()
+    {
+        await QueueDownloadAsync();
+        var first = await _queue.ClaimAsync("node-a", Downloads, _time.GetUtcNow(), _lease, CancellationToken.None);
+        _time.Advance(_lease + TimeSpan.FromSeconds(1));
+
+        // Another loop of the same node (same owner) takes the job over.
+        var second = await _queue.ClaimAsync("node-a", Downloads, _time.GetUtcNow(), _lease, CancellationToken.None);
+        Assert.NotEqual(first!.ClaimId, second!.ClaimId);
+        Assert.False(await _queue.RenewAsync(first, _time.GetUtcNow() + _lease, CancellationToken.None));
+        Assert.False(await _queue.ReleaseAsync(first, _time.GetUtcNow(), CancellationToken.None));
+        Assert.False(await _queue.CompleteAsync(first, CancellationToken.None));
+
+        // The current claim is untouched by all that.
+        Assert.Null(await _queue.ClaimAsync("node-b", Downloads, _time.GetUtcNow(), _lease, CancellationToken.None));
+        Assert.True(await _queue.RenewAsync(second, _time.GetUtcNow() + _lease, CancellationToken.None));
+        Assert.True(await _queue.CompleteAsync(second, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Loops_claim_only_their_kinds()
+    {
+        await QueueDownloadAsync();
+        Assert.Null(await _queue.ClaimAsync("copier", [JobKinds.Copy], _time.GetUtcNow(), _lease, CancellationToken.None));
+        Assert.NotNull(await _queue.ClaimAsync("encoder", Downloads, _time.GetUtcNow(), _lease, CancellationToken.None));
     }
 
     public Task DisposeAsync()

@@ -107,5 +107,9 @@ public static class PostgresSchema
             CREATE TRIGGER videos_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON videos FOR EACH STATEMENT EXECUTE FUNCTION notify_change();
             CREATE TRIGGER downloads_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON downloads FOR EACH STATEMENT EXECUTE FUNCTION notify_change();
             """),
+        (2, """
+            ALTER TABLE jobs ADD COLUMN claim_id text;
+            CREATE INDEX jobs_by_kind ON jobs(kind, available_at, created);
+            """),
     ];
 }

@@ -34,7 +34,7 @@ public sealed class SqliteCredentialStore(SqliteDatabase database) : ICredential
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            "SELECT EXISTS (SELECT 1 FROM api_tokens WHERE revoked IS NULL) OR EXISTS (SELECT 1 FROM users)",
+            "SELECT EXISTS (SELECT 1 FROM api_tokens) OR EXISTS (SELECT 1 FROM users)",
             cancellationToken: cancellationToken)) != 0;
     }
 
@@ -47,15 +47,15 @@ public sealed class SqliteCredentialStore(SqliteDatabase database) : ICredential
         return row?.ToToken();
     }
 
-    public async Task UpsertTokenAsync(ApiToken token, CancellationToken cancellationToken)
+    public async Task<bool> AddTokenAsync(ApiToken token, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition($"""
+        return await connection.ExecuteAsync(new CommandDefinition($"""
             INSERT INTO api_tokens ({TokenColumns}) VALUES (@Id, @SecretHash, @AccountId, @CanWrite, @Name, @Created, NULL)
-            ON CONFLICT (secret_hash) DO UPDATE SET account_id = excluded.account_id, can_write = excluded.can_write, revoked = NULL
+            ON CONFLICT (secret_hash) DO NOTHING
             """,
             new { token.Id, token.SecretHash, token.AccountId, CanWrite = token.CanWrite ? 1 : 0, token.Name, Created = UnixTime.To(token.Created) },
-            cancellationToken: cancellationToken));
+            cancellationToken: cancellationToken)) == 1;
     }
 
     public async Task<IReadOnlyList<ApiToken>> ListTokensAsync(CancellationToken cancellationToken)

@@ -40,14 +40,53 @@ public sealed class SqliteDatabase
         return connection;
     }
 
-    public async Task MigrateAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Brings the schema to the newest version, one numbered step at a time, each in a transaction that also
+    /// sets <c>PRAGMA user_version</c>. A data folder from before versions existed (version 0 with tables) is
+    /// version 1. Returns the versions applied now.
+    /// </summary>
+    public async Task<IReadOnlyList<int>> MigrateAsync(CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition("PRAGMA journal_mode = WAL;", cancellationToken: cancellationToken));
-        await connection.ExecuteAsync(new CommandDefinition(Schema, cancellationToken: cancellationToken));
+        var version = await connection.ExecuteScalarAsync<long>(new CommandDefinition("PRAGMA user_version", cancellationToken: cancellationToken));
+        if (version == 0 && await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'videos'", cancellationToken: cancellationToken)) > 0)
+        {
+            version = 1;
+        }
+
+        var applied = new List<int>();
+        foreach (var (number, sql) in Migrations.Where(m => m.Version > version))
+        {
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            await connection.ExecuteAsync(new CommandDefinition(
+                $"{sql}\nPRAGMA user_version = {number};", transaction: transaction, cancellationToken: cancellationToken));
+            await transaction.CommitAsync(cancellationToken);
+            applied.Add(number);
+        }
+
+        return applied;
     }
 
-    private const string Schema = """
+    /// <summary>The schema's steps. Never edit a released step: add one. PostgreSQL has its own list in the same shape.</summary>
+    public static readonly IReadOnlyList<(int Version, string Sql)> Migrations =
+    [
+        (1, SchemaV1),
+        (2, """
+            -- Claims are fenced by an id of their own, not by the node that made them.
+            ALTER TABLE jobs ADD COLUMN claim_id TEXT;
+            CREATE INDEX jobs_by_kind ON jobs(kind, available_at, created);
+            -- E-mails are kept in lower case, so lookups and memberships agree whatever the case sent.
+            PRAGMA defer_foreign_keys = ON;
+            UPDATE OR IGNORE users SET email = lower(trim(email));
+            DELETE FROM users WHERE email <> lower(trim(email));
+            UPDATE OR IGNORE memberships SET email = lower(trim(email));
+            DELETE FROM memberships WHERE email <> lower(trim(email));
+            """),
+    ];
+
+    private const string SchemaV1 = """
         CREATE TABLE IF NOT EXISTS settings (
             key TEXT PRIMARY KEY,
             value TEXT NOT NULL);

@@ -14,43 +14,44 @@ public sealed class SqliteJobQueue(SqliteDatabase database) : IJobQueue
             new { job.Id, job.Kind, job.VideoUid, job.DownloadType, AvailableAt = UnixTime.To(job.AvailableAt), Created = UnixTime.To(job.Created) },
             transaction, cancellationToken: cancellationToken));
 
-    public async Task<Job?> ClaimAsync(string owner, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken)
+    public async Task<Job?> ClaimAsync(string owner, IReadOnlyList<string> kinds, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken)
     {
+        var claim = Guid.NewGuid().ToString("N");
         await using var connection = await database.OpenAsync(cancellationToken);
         var row = await connection.QuerySingleOrDefaultAsync<JobRow>(new CommandDefinition("""
-            UPDATE jobs SET lease_owner = @owner, lease_expires = @expires, attempts = attempts + 1
+            UPDATE jobs SET lease_owner = @owner, claim_id = @claim, lease_expires = @expires, attempts = attempts + 1
             WHERE id = (
                 SELECT id FROM jobs
-                WHERE available_at <= @now AND (lease_owner IS NULL OR lease_expires < @now)
+                WHERE kind IN @kinds AND available_at <= @now AND (lease_owner IS NULL OR lease_expires < @now)
                 ORDER BY available_at, created LIMIT 1)
-            RETURNING id, kind, video_uid, download_type, attempts, available_at, created
-            """, new { owner, now = UnixTime.To(now), expires = UnixTime.To(now + lease) }, cancellationToken: cancellationToken));
+            RETURNING id, kind, video_uid, download_type, attempts, claim_id, available_at, created
+            """, new { owner, claim, kinds, now = UnixTime.To(now), expires = UnixTime.To(now + lease) }, cancellationToken: cancellationToken));
         return row?.ToJob();
     }
 
-    public async Task<bool> RenewAsync(string jobId, string owner, DateTimeOffset expires, CancellationToken cancellationToken)
+    public async Task<bool> RenewAsync(Job claim, DateTimeOffset expires, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         return await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE jobs SET lease_expires = @expires WHERE id = @jobId AND lease_owner = @owner",
-            new { jobId, owner, expires = UnixTime.To(expires) }, cancellationToken: cancellationToken)) == 1;
+            "UPDATE jobs SET lease_expires = @expires WHERE id = @Id AND claim_id = @ClaimId",
+            new { claim.Id, claim.ClaimId, expires = UnixTime.To(expires) }, cancellationToken: cancellationToken)) == 1;
     }
 
-    public async Task CompleteAsync(string jobId, string owner, CancellationToken cancellationToken)
+    public async Task<bool> CompleteAsync(Job claim, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(
-            "DELETE FROM jobs WHERE id = @jobId AND lease_owner = @owner", new { jobId, owner },
-            cancellationToken: cancellationToken));
+        return await connection.ExecuteAsync(new CommandDefinition(
+            "DELETE FROM jobs WHERE id = @Id AND claim_id = @ClaimId", new { claim.Id, claim.ClaimId },
+            cancellationToken: cancellationToken)) == 1;
     }
 
-    public async Task ReleaseAsync(string jobId, string owner, DateTimeOffset availableAt, CancellationToken cancellationToken)
+    public async Task<bool> ReleaseAsync(Job claim, DateTimeOffset availableAt, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition("""
-            UPDATE jobs SET lease_owner = NULL, lease_expires = NULL, available_at = @availableAt
-            WHERE id = @jobId AND lease_owner = @owner
-            """, new { jobId, owner, availableAt = UnixTime.To(availableAt) }, cancellationToken: cancellationToken));
+        return await connection.ExecuteAsync(new CommandDefinition("""
+            UPDATE jobs SET lease_owner = NULL, claim_id = NULL, lease_expires = NULL, available_at = @availableAt
+            WHERE id = @Id AND claim_id = @ClaimId
+            """, new { claim.Id, claim.ClaimId, availableAt = UnixTime.To(availableAt) }, cancellationToken: cancellationToken)) == 1;
     }
 
     internal sealed class JobRow
@@ -60,6 +61,7 @@ public sealed class SqliteJobQueue(SqliteDatabase database) : IJobQueue
         public string VideoUid { get; set; } = "";
         public string? DownloadType { get; set; }
         public long Attempts { get; set; }
+        public string? ClaimId { get; set; }
         public long AvailableAt { get; set; }
         public long Created { get; set; }
 
@@ -70,6 +72,7 @@ public sealed class SqliteJobQueue(SqliteDatabase database) : IJobQueue
             VideoUid = VideoUid,
             DownloadType = DownloadType,
             Attempts = (int)Attempts,
+            ClaimId = ClaimId,
             AvailableAt = UnixTime.From(AvailableAt),
             Created = UnixTime.From(Created),
         };
