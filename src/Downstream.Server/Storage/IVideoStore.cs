@@ -13,8 +13,17 @@ public interface IVideoStore
 
     Task<VideoPage> ListAsync(string accountId, VideoQuery query, CancellationToken cancellationToken);
 
-    /// <summary>Writes every field of the video; false when it no longer exists.</summary>
-    Task<bool> UpdateAsync(Video video, CancellationToken cancellationToken);
+    /// <summary>
+    /// Writes the fields a user edits (meta, name, creator, requireSignedURLs, allowedOrigins,
+    /// thumbnailTimestampPct, scheduledDeletion, maxDurationSeconds) and nothing else; false when the video is gone.
+    /// </summary>
+    Task<bool> UpdateEditableAsync(Video video, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Writes what ingest decided (state, progress, error, duration, size, media, times) and nothing else, and
+    /// only while the video is still in <paramref name="expectedState"/>; false when it is gone or moved on.
+    /// </summary>
+    Task<bool> FinishIngestAsync(Video video, string expectedState, CancellationToken cancellationToken);
 
     Task<bool> DeleteAsync(string uid, CancellationToken cancellationToken);
 

@@ -41,9 +41,13 @@ public sealed class CopyJobHandler(
             return;
         }
 
+        // The video may have been edited while it downloaded: re-read it, so ingest sees its latest
+        // maxDurationSeconds, and write back only ingest's own columns.
+        video = await videos.GetAsync(job.VideoUid, cancellationToken) ?? video;
         var finished = await ingest.FinishAsync(video, source, length, cancellationToken);
-        if (!await videos.UpdateAsync(finished, cancellationToken))
+        if (!await videos.FinishIngestAsync(finished, VideoStates.Downloading, cancellationToken))
         {
+            // Deleted meanwhile: take away what was just stored.
             await blobs.DeletePrefixAsync(VideoKeys.Prefix(video.Uid), CancellationToken.None);
             return;
         }
@@ -63,6 +67,6 @@ public sealed class CopyJobHandler(
     private async Task FailAsync(Video video, string code, string text, CancellationToken cancellationToken)
     {
         logger.LogInformation("Copy of video {Uid} failed: {Text}", video.Uid, text);
-        await videos.UpdateAsync(VideoIngest.Failed(video, code, text, time.GetUtcNow()), cancellationToken);
+        await videos.FinishIngestAsync(VideoIngest.Failed(video, code, text, time.GetUtcNow()), VideoStates.Downloading, cancellationToken);
     }
 }

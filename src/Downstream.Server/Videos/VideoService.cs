@@ -112,7 +112,7 @@ public sealed class VideoService(
         }
 
         var edited = VideoEdit.Apply(video, changes, time.GetUtcNow());
-        return await videos.UpdateAsync(edited, cancellationToken)
+        return await videos.UpdateEditableAsync(edited, cancellationToken)
             ? edited
             : throw ApiErrors.NotFound($"Video not found: {video.Uid}");
     }

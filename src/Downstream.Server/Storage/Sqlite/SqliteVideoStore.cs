@@ -102,20 +102,37 @@ public sealed class SqliteVideoStore(SqliteDatabase database) : IVideoStore
         return new VideoPage([.. rows.Select(r => r.ToVideo())], (int)counts.Range, (int)counts.Total);
     }
 
-    public async Task<bool> UpdateAsync(Video video, CancellationToken cancellationToken)
+    public async Task<bool> UpdateEditableAsync(Video video, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        var changed = await connection.ExecuteAsync(new CommandDefinition("""
-            UPDATE videos SET state = @State, pct_complete = @PctComplete, error_reason_code = @ErrorReasonCode,
-                error_reason_text = @ErrorReasonText, duration = @Duration, width = @Width, height = @Height,
-                size = @Size, meta = @Meta, name = @Name, creator = @Creator, require_signed_urls = @RequireSignedUrls,
-                allowed_origins = @AllowedOrigins, thumbnail_timestamp_pct = @ThumbnailTimestampPct,
-                scheduled_deletion = @ScheduledDeletion, max_duration_seconds = @MaxDurationSeconds,
-                source_url = @SourceUrl, media = @Media, modified = @Modified, uploaded = @Uploaded, ready_at = @ReadyAt
-            WHERE uid = @Uid
-            """, VideoRow.From(video), cancellationToken: cancellationToken));
-        return changed == 1;
+        return await connection.ExecuteAsync(new CommandDefinition(SqlUpdateEditable, VideoRow.From(video), cancellationToken: cancellationToken)) == 1;
     }
+
+    public async Task<bool> FinishIngestAsync(Video video, string expectedState, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var row = VideoRow.From(video);
+        return await connection.ExecuteAsync(new CommandDefinition(SqlFinishIngest, new
+        {
+            row.Uid, row.State, row.PctComplete, row.ErrorReasonCode, row.ErrorReasonText, row.Duration, row.Width, row.Height,
+            row.Size, row.Media, row.Modified, row.Uploaded, row.ReadyAt, expectedState,
+        }, cancellationToken: cancellationToken)) == 1;
+    }
+
+    // Each writer owns its columns: an edit never undoes ingest, and ingest never undoes an edit.
+    internal const string SqlUpdateEditable = """
+        UPDATE videos SET meta = @Meta, name = @Name, creator = @Creator, require_signed_urls = @RequireSignedUrls,
+            allowed_origins = @AllowedOrigins, thumbnail_timestamp_pct = @ThumbnailTimestampPct,
+            scheduled_deletion = @ScheduledDeletion, max_duration_seconds = @MaxDurationSeconds, modified = @Modified
+        WHERE uid = @Uid
+        """;
+
+    internal const string SqlFinishIngest = """
+        UPDATE videos SET state = @State, pct_complete = @PctComplete, error_reason_code = @ErrorReasonCode,
+            error_reason_text = @ErrorReasonText, duration = @Duration, width = @Width, height = @Height, size = @Size,
+            media = @Media, modified = @Modified, uploaded = @Uploaded, ready_at = @ReadyAt
+        WHERE uid = @Uid AND state = @expectedState
+        """;
 
     public async Task<bool> DeleteAsync(string uid, CancellationToken cancellationToken)
     {
