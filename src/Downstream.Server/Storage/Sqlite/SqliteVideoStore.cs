@@ -114,8 +114,20 @@ public sealed class SqliteVideoStore(SqliteDatabase database) : IVideoStore
         var row = VideoRow.From(video);
         return await connection.ExecuteAsync(new CommandDefinition(SqlFinishIngest, new
         {
-            row.Uid, row.State, row.PctComplete, row.ErrorReasonCode, row.ErrorReasonText, row.Duration, row.Width, row.Height,
-            row.Size, row.Media, row.Modified, row.Uploaded, row.ReadyAt, expectedState,
+            row.Uid,
+            row.State,
+            row.PctComplete,
+            row.ErrorReasonCode,
+            row.ErrorReasonText,
+            row.Duration,
+            row.Width,
+            row.Height,
+            row.Size,
+            row.Media,
+            row.Modified,
+            row.Uploaded,
+            row.ReadyAt,
+            expectedState,
         }, cancellationToken: cancellationToken)) == 1;
     }
 
