@@ -4,12 +4,17 @@ using Downstream.Server.Videos;
 
 namespace Downstream.Server.Hosting;
 
-/// <summary>Deletes videos whose <c>scheduledDeletion</c> has passed and staging files a crash left behind.</summary>
+/// <summary>
+/// Deletes videos whose <c>scheduledDeletion</c> has passed, staging files a crash left behind, and media
+/// folders whose video row does not exist (a delete that could not remove them, a crash between storing a
+/// file and recording its video), once nothing in them changed for <see cref="OrphanGrace"/>.
+/// </summary>
 public sealed class Janitor(
     IVideoStore videos, IServiceScopeFactory scopes, IBlobStore blobs, TimeProvider time, ILogger<Janitor> logger) : BackgroundService
 {
     private static readonly TimeSpan Interval = TimeSpan.FromMinutes(1);
     private static readonly TimeSpan StagingMaxAge = TimeSpan.FromHours(6);
+    public static readonly TimeSpan OrphanGrace = TimeSpan.FromHours(1);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -31,12 +36,11 @@ public sealed class Janitor(
     public async Task SweepAsync(CancellationToken cancellationToken)
     {
         using var scope = scopes.CreateScope();
-        var service = scope.ServiceProvider.GetRequiredService<VideoService>();
         foreach (var uid in await videos.ListExpiredAsync(time.GetUtcNow(), cancellationToken))
         {
             try
             {
-                await service.DeleteAsync(uid, cancellationToken);
+                await scope.ServiceProvider.GetRequiredService<VideoService>().DeleteAsync(uid, cancellationToken);
                 logger.LogInformation("Video {Uid} deleted as scheduled", uid);
             }
             catch (ApiException)
@@ -51,6 +55,29 @@ public sealed class Janitor(
             if (removed > 0)
             {
                 logger.LogInformation("Removed {Count} stale staging files", removed);
+            }
+
+            await SweepOrphansAsync(local, cancellationToken);
+        }
+        else if (blobs is Storage.S3.S3BlobStore s3)
+        {
+            var removed = s3.DeleteStaleScratchFiles(StagingMaxAge, time.GetUtcNow());
+            if (removed > 0)
+            {
+                logger.LogInformation("Removed {Count} stale scratch files", removed);
+            }
+        }
+    }
+
+    private async Task SweepOrphansAsync(LocalBlobStore local, CancellationToken cancellationToken)
+    {
+        foreach (var batch in local.QuietVideoFolders(OrphanGrace, time.GetUtcNow()).Chunk(500))
+        {
+            var existing = await videos.ExistingAsync(batch, cancellationToken);
+            foreach (var uid in batch.Where(uid => !existing.Contains(uid)))
+            {
+                await blobs.DeletePrefixAsync(VideoKeys.Prefix(uid), cancellationToken);
+                logger.LogInformation("Removed the media of video {Uid}, which no longer exists", uid);
             }
         }
     }

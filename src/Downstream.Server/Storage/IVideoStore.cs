@@ -27,6 +27,9 @@ public interface IVideoStore
 
     Task<bool> DeleteAsync(string uid, CancellationToken cancellationToken);
 
+    /// <summary>Which of <paramref name="uids"/> are videos, for the janitor's sweep of orphaned media.</summary>
+    Task<IReadOnlySet<string>> ExistingAsync(IReadOnlyList<string> uids, CancellationToken cancellationToken);
+
     /// <summary>Uids of videos whose <c>scheduledDeletion</c> has passed.</summary>
     Task<IReadOnlyList<string>> ListExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken);
 }

@@ -5,9 +5,11 @@ public sealed class LocalBlobStore : IBlobStore
 {
     private const string StagingSuffix = ".partial";
     private readonly string _root;
+    private readonly IFileDurability _durability;
 
-    public LocalBlobStore(string root)
+    public LocalBlobStore(string root, IFileDurability? durability = null)
     {
+        _durability = durability ?? FileDurability.Instance;
         _root = Path.GetFullPath(root);
         Directory.CreateDirectory(_root);
     }
@@ -18,7 +20,7 @@ public sealed class LocalBlobStore : IBlobStore
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
         var staging = Path.Combine(
             Path.GetDirectoryName(target)!, $".{Path.GetFileName(target)}.{Guid.NewGuid():N}{StagingSuffix}");
-        return Task.FromResult<IBlobWrite>(new LocalWrite(staging, target));
+        return Task.FromResult<IBlobWrite>(new LocalWrite(staging, target, _durability));
     }
 
     public Task<BlobInfo?> GetAsync(string key, CancellationToken cancellationToken)
@@ -42,8 +44,20 @@ public sealed class LocalBlobStore : IBlobStore
 
     public Task DeleteAsync(string key, CancellationToken cancellationToken)
     {
-        File.Delete(PathOf(key));
+        DeleteFile(PathOf(key));
         return Task.CompletedTask;
+    }
+
+    /// <summary>Deletes a file; a folder already gone (its video deleted meanwhile) is no error.</summary>
+    private static void DeleteFile(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (DirectoryNotFoundException)
+        {
+        }
     }
 
     public Task DeletePrefixAsync(string prefix, CancellationToken cancellationToken)
@@ -55,6 +69,34 @@ public sealed class LocalBlobStore : IBlobStore
         }
 
         return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Video folders (<c>videos/{uid}</c>) in which nothing changed for <paramref name="quietFor"/>: candidates for
+    /// the janitor's orphan sweep. A file being written keeps its folder out, however long the upload takes.
+    /// </summary>
+    public IReadOnlyList<string> QuietVideoFolders(TimeSpan quietFor, DateTimeOffset now)
+    {
+        var videos = Path.Combine(_root, "videos");
+        if (!Directory.Exists(videos))
+        {
+            return [];
+        }
+
+        var quiet = new List<string>();
+        foreach (var folder in Directory.EnumerateDirectories(videos))
+        {
+            var newest = Directory.EnumerateFileSystemEntries(folder, "*", SearchOption.AllDirectories)
+                .Select(File.GetLastWriteTimeUtc)
+                .Append(Directory.GetLastWriteTimeUtc(folder))
+                .Max();
+            if (now - newest > quietFor && Api.Ids.IsValid(Path.GetFileName(folder)))
+            {
+                quiet.Add(Path.GetFileName(folder));
+            }
+        }
+
+        return quiet;
     }
 
     /// <summary>Removes staging files that a crashed process left behind.</summary>
@@ -91,15 +133,21 @@ public sealed class LocalBlobStore : IBlobStore
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 
-    private sealed class LocalWrite(string staging, string target) : IBlobWrite
+    private sealed class LocalWrite(string staging, string target, IFileDurability durability) : IBlobWrite
     {
         private bool _committed;
 
         public string StagingPath => staging;
 
+        /// <summary>
+        /// The bytes reach the disk before the rename that publishes them, and the rename before anyone is told:
+        /// a crash can lose a blob that was never announced, never announce one that is not whole.
+        /// </summary>
         public Task<BlobInfo> CommitAsync(CancellationToken cancellationToken)
         {
+            durability.FlushFile(staging);
             File.Move(staging, target, overwrite: true);
+            durability.FlushFolder(Path.GetDirectoryName(target)!);
             _committed = true;
             var file = new FileInfo(target);
             return Task.FromResult(new BlobInfo(file.FullName, file.Length, file.LastWriteTimeUtc));
@@ -109,7 +157,7 @@ public sealed class LocalBlobStore : IBlobStore
         {
             if (!_committed)
             {
-                File.Delete(staging);
+                DeleteFile(staging);
             }
 
             return ValueTask.CompletedTask;

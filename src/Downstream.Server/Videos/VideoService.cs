@@ -57,7 +57,17 @@ public sealed class VideoService(
         }
 
         video = await ingest.FinishAsync(video, source, file.Length, cancellationToken);
-        await videos.InsertAsync(video, null, cancellationToken);
+        try
+        {
+            await videos.InsertAsync(video, null, CancellationToken.None);
+        }
+        catch
+        {
+            // The file is in place but its video could not be recorded: take it away again (the janitor would, later).
+            await blobs.DeletePrefixAsync(VideoKeys.Prefix(video.Uid), CancellationToken.None);
+            throw;
+        }
+
         logger.LogInformation("Video {Uid} uploaded: {Bytes} bytes, {State}", video.Uid, file.Length, video.State);
         return video;
     }
@@ -141,8 +151,17 @@ public sealed class VideoService(
         }
 
         running.Cancel(uid);
-        await blobs.DeletePrefixAsync(VideoKeys.Prefix(uid), CancellationToken.None);
-        jobLogs.DeleteForVideo(uid);
+        try
+        {
+            await blobs.DeletePrefixAsync(VideoKeys.Prefix(uid), CancellationToken.None);
+            jobLogs.DeleteForVideo(uid);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or Amazon.S3.AmazonS3Exception or HttpRequestException)
+        {
+            // The row is gone, so the video is deleted; what is left on disk is the janitor's to sweep.
+            logger.LogWarning(ex, "Files of deleted video {Uid} could not all be removed yet; the janitor will", uid);
+        }
+
         logger.LogInformation("Video {Uid} deleted", uid);
     }
 

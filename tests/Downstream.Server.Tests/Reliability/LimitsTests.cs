@@ -120,6 +120,43 @@ public sealed class LimitsTests : IDisposable
         Assert.False(Directory.Exists(folder), "the job logs outlived their video");
     }
 
+    [Fact]
+    public async Task Deleting_a_video_mid_transcode_answers_ok_stops_ffmpeg_and_leaves_no_files()
+    {
+        await using var server = await ServerProcess.StartAsync(_data.Path);
+        var api = new StreamApi(server.Http);
+        var uid = await api.UploadReadyAsync(await _media.LongAsync(30));
+        await api.CreateDownloadAsync(uid);
+        await Poll.UntilAsync(async () => (await api.GetDownloadsAsync(uid)).Body.GetProperty("result").GetProperty("default"),
+            e => e.GetProperty("percentComplete").GetDouble() > 0, TimeSpan.FromSeconds(60), "the transcode to make progress", 50);
+
+        var (status, _) = await api.SendAsync(HttpMethod.Delete, $"{api.Stream}/{uid}");
+        Assert.Equal(HttpStatusCode.OK, status);
+        var folder = Path.Combine(_data.Path, "media", "videos", uid);
+        await Poll.UntilAsync(() => Task.FromResult(Directory.Exists(folder) || FfmpegFor(uid)), busy => !busy,
+            TimeSpan.FromSeconds(30), "the video's ffmpeg and files to be gone");
+        Assert.False(Directory.Exists(Path.Combine(_data.Path, "logs", "jobs", uid)));
+        Assert.DoesNotContain("Unhandled error", server.Output, StringComparison.Ordinal);
+    }
+
+    private static bool FfmpegFor(string uid) =>
+        Directory.EnumerateDirectories("/proc").Any(dir =>
+        {
+            try
+            {
+                var args = File.ReadAllText(Path.Combine(dir, "cmdline")).Split('\0');
+                return Path.GetFileName(args[0]) == "ffmpeg" && args.Any(a => a.Contains(uid, StringComparison.Ordinal));
+            }
+            catch (IOException)
+            {
+                return false;
+            }
+            catch (UnauthorizedAccessException)
+            {
+                return false;
+            }
+        });
+
     public void Dispose()
     {
         _media.Dispose();

@@ -153,6 +153,14 @@ public sealed class SqliteVideoStore(SqliteDatabase database) : IVideoStore
             "DELETE FROM videos WHERE uid = @uid", new { uid }, cancellationToken: cancellationToken)) == 1;
     }
 
+    public async Task<IReadOnlySet<string>> ExistingAsync(IReadOnlyList<string> uids, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var found = await connection.QueryAsync<string>(new CommandDefinition(
+            "SELECT uid FROM videos WHERE uid IN @uids", new { uids }, cancellationToken: cancellationToken));
+        return found.ToHashSet(StringComparer.Ordinal);
+    }
+
     public async Task<IReadOnlyList<string>> ListExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
