@@ -12,13 +12,28 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions
 builder.AddDownstream();
 
 var app = builder.Build();
-var bootstrap = await app.Services.PrepareAsync(firstStartToken: !tokensCommand, CancellationToken.None);
+BootstrapResult bootstrap;
+try
+{
+    // Settings, the database, the media store and ffmpeg are all checked here, before the server listens.
+    bootstrap = await app.Services.PrepareAsync(firstStartToken: !tokensCommand, CancellationToken.None);
+    if (!tokensCommand)
+    {
+        _ = app.Services.GetRequiredService<Downstream.Server.Media.FfmpegInfo>();
+    }
+}
+catch (Exception ex) when (StartupErrors.Describe(ex) is { } message)
+{
+    await Console.Error.WriteLineAsync("error: " + message);
+    return 1;
+}
+
 if (tokensCommand)
 {
     return await TokensCommand.RunAsync(app.Services, bootstrap.AccountId, args[1..], Console.Out, CancellationToken.None);
 }
 
-_ = app.Services.GetRequiredService<Downstream.Server.Media.FfmpegInfo>();
+app.UseTrustedForwardedHeaders();
 app.UseAccessLog();
 app.UseMiddleware<ApiErrorMiddleware>();
 app.MapDownstreamRoutes(app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<DownstreamOptions>>().Value.Role);

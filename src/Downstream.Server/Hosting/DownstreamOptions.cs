@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace Downstream.Server.Hosting;
 
@@ -6,7 +7,7 @@ namespace Downstream.Server.Hosting;
 /// Settings of the server, bound from the <c>Downstream</c> section of configuration and from the
 /// <c>DOWNSTREAM_*</c> environment variables (see <see cref="EnvironmentAliases"/>).
 /// </summary>
-public sealed class DownstreamOptions
+public sealed class DownstreamOptions : IValidatableObject
 {
     public const string SectionName = "Downstream";
 
@@ -123,6 +124,12 @@ public sealed class DownstreamOptions
     [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")]
     public TimeSpan CopyTimeout { get; set; } = TimeSpan.FromHours(6);
 
+    /// <summary>
+    /// Proxies (addresses or CIDR ranges, comma-separated) whose <c>X-Forwarded-Proto/Host/For</c> are honoured.
+    /// Default none: forwarded headers are ignored.
+    /// </summary>
+    public string? TrustedProxies { get; set; }
+
     /// <summary>An Npgsql connection string: the metadata store and job queue live in PostgreSQL. Default: unset, SQLite.</summary>
     public string? Postgres { get; set; }
 
@@ -145,6 +152,42 @@ public sealed class DownstreamOptions
 
     /// <summary>Where uploads, copies and ffmpeg's inputs and outputs are staged when media lives in S3. Default <c>{data}/scratch</c>.</summary>
     public string? ScratchDir { get; set; }
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (PublicUrl is { Length: > 0 } url
+            && (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")
+                || uri.Query.Length > 0 || uri.Fragment.Length > 0 || uri.UserInfo.Length > 0))
+        {
+            yield return new ValidationResult(
+                $"DOWNSTREAM_PUBLIC_URL must be an absolute http or https URL without query, fragment or user ('{url}' is not).", [nameof(PublicUrl)]);
+        }
+
+        string? proxies = null;
+        try
+        {
+            Hosting.TrustedProxies.Parse(TrustedProxies);
+        }
+        catch (OptionsValidationException ex)
+        {
+            proxies = ex.Message;
+        }
+
+        if (proxies is not null)
+        {
+            yield return new ValidationResult(proxies, [nameof(TrustedProxies)]);
+        }
+
+        if (UsesS3 && (string.IsNullOrEmpty(S3Endpoint) || string.IsNullOrEmpty(S3Bucket)))
+        {
+            yield return new ValidationResult("DOWNSTREAM_S3_ENDPOINT and DOWNSTREAM_S3_BUCKET must be set together.", [nameof(S3Endpoint)]);
+        }
+
+        if (S3Endpoint is { Length: > 0 } endpoint && !Uri.TryCreate(endpoint, UriKind.Absolute, out _))
+        {
+            yield return new ValidationResult($"DOWNSTREAM_S3_ENDPOINT must be an absolute URL ('{endpoint}' is not).", [nameof(S3Endpoint)]);
+        }
+    }
 
     public bool UsesS3 => !string.IsNullOrEmpty(S3Endpoint) || !string.IsNullOrEmpty(S3Bucket);
 

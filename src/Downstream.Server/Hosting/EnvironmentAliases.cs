@@ -22,6 +22,7 @@ public static class EnvironmentAliases
         ("DOWNSTREAM_JOB_POLL_INTERVAL", nameof(DownstreamOptions.JobPollInterval)),
         ("DOWNSTREAM_ACCESS_LOG", nameof(DownstreamOptions.AccessLog)),
         ("DOWNSTREAM_ALLOW_PRIVATE_NETWORKS", nameof(DownstreamOptions.AllowPrivateNetworks)),
+        ("DOWNSTREAM_TRUSTED_PROXIES", nameof(DownstreamOptions.TrustedProxies)),
         ("DOWNSTREAM_POSTGRES", nameof(DownstreamOptions.Postgres)),
         ("DOWNSTREAM_S3_ENDPOINT", nameof(DownstreamOptions.S3Endpoint)),
         ("DOWNSTREAM_S3_BUCKET", nameof(DownstreamOptions.S3Bucket)),

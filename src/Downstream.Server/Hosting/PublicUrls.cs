@@ -5,8 +5,9 @@ using Microsoft.Extensions.Options;
 namespace Downstream.Server.Hosting;
 
 /// <summary>
-/// The base of media URLs: <c>DOWNSTREAM_PUBLIC_URL</c>, else the first listen URL (a wildcard
-/// host is replaced by the host the client used).
+/// The base of media URLs: <c>DOWNSTREAM_PUBLIC_URL</c>; else, behind a trusted proxy, the scheme and host it
+/// forwarded; else the first listen URL, a wildcard host replaced by the address the client connected to.
+/// Never the request's own <c>Host</c> header, which any client can set.
 /// </summary>
 public sealed class PublicUrls(IOptions<DownstreamOptions> options, IServer server)
 {
@@ -17,6 +18,11 @@ public sealed class PublicUrls(IOptions<DownstreamOptions> options, IServer serv
             return configured.TrimEnd('/');
         }
 
+        if (ForwardedByTrustedProxy(request))
+        {
+            return $"{request.Scheme}://{request.Host}";
+        }
+
         var listen = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault();
         if (listen is not null && Uri.TryCreate(listen.Replace("://+", "://0.0.0.0", StringComparison.Ordinal).Replace("://*", "://0.0.0.0", StringComparison.Ordinal), UriKind.Absolute, out var uri)
             && uri.Host is not ("0.0.0.0" or "[::]" or "::"))
@@ -24,8 +30,18 @@ public sealed class PublicUrls(IOptions<DownstreamOptions> options, IServer serv
             return uri.GetLeftPart(UriPartial.Authority);
         }
 
-        return $"{request.Scheme}://{request.Host}";
+        var local = request.HttpContext.Connection.LocalIpAddress ?? System.Net.IPAddress.Loopback;
+        if (local.IsIPv4MappedToIPv6)
+        {
+            local = local.MapToIPv4();
+        }
+
+        var host = local.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{local}]" : local.ToString();
+        return $"{request.Scheme}://{host}:{request.HttpContext.Connection.LocalPort}";
     }
+
+    private static bool ForwardedByTrustedProxy(HttpRequest request) =>
+        request.HttpContext.Items.ContainsKey(TrustedProxies.FromTrustedProxy) && request.Headers.ContainsKey("X-Original-Host");
 
     public string Media(HttpRequest request, string videoUid, string fileName) => $"{Base(request)}/{videoUid}/downloads/{fileName}";
 }
