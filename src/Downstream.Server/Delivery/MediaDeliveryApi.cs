@@ -40,6 +40,11 @@ public static partial class MediaDeliveryApi
                 "This video requires signed URLs: use a signed token with downloadable: true in place of the video id.");
         }
 
+        if (!OriginRules.Allows(video.AllowedOrigins, request.Headers.Origin.ToString(), request.Headers.Referer.ToString()))
+        {
+            throw ApiErrors.Forbidden("This video's allowedOrigins do not include the page this request comes from.");
+        }
+
         var download = video.Downloads.FirstOrDefault(d => d.Type == type.Name)
             ?? throw ApiErrors.NotFound($"Video {uid} has no {type.Name} download; create it with POST .../stream/{uid}/downloads/{type.Name}.");
         if (download.Status != DownloadStatuses.Ready)

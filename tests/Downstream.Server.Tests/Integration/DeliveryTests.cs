@@ -127,4 +127,30 @@ public sealed class DeliveryTests(ServerFixture fixture)
         using var served = await fixture.Server.Http.GetAsync($"/{uid}/downloads/default.mp4");
         Assert.Equal(HttpStatusCode.OK, served.StatusCode);
     }
+
+    [Fact]
+    public async Task Allowed_origins_hold_browser_requests_to_their_pages()
+    {
+        var uid = await _api.UploadReadyAsync(await fixture.Media.SilentAsync());
+        await _api.CreateDownloadAsync(uid);
+        await _api.WaitForDownloadAsync(uid, "default");
+        var (edited, _) = await _api.SendAsync(HttpMethod.Post, $"{_api.Stream}/{uid}", StreamApi.Json("""{"allowedOrigins": ["player.example.com"]}"""));
+        Assert.Equal(System.Net.HttpStatusCode.OK, edited);
+
+        async Task<System.Net.HttpStatusCode> FetchAsync(string? origin)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, $"/{uid}/downloads/default.mp4");
+            if (origin is not null)
+            {
+                request.Headers.Add("Origin", origin);
+            }
+
+            using var response = await fixture.Server.Http.SendAsync(request);
+            return response.StatusCode;
+        }
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, await FetchAsync("https://player.example.com"));
+        Assert.Equal(System.Net.HttpStatusCode.OK, await FetchAsync(null));
+        Assert.Equal(System.Net.HttpStatusCode.Forbidden, await FetchAsync("https://evil.test"));
+    }
 }
