@@ -36,5 +36,17 @@ public sealed record ClientOptions
         BaseUrl = (BaseUrl ?? Env("CLOUDFLARE_BASE_URL") ?? CloudflareBaseUrl).TrimEnd('/'),
     };
 
+    // Records print every property; secrets must never reach a log line or an exception message.
+    private bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        builder.Append("BaseUrl = ").Append(BaseUrl)
+            .Append(", ApiToken = ").Append(ApiToken is null ? "null" : "***")
+            .Append(", ApiEmail = ").Append(ApiEmail)
+            .Append(", ApiKey = ").Append(ApiKey is null ? "null" : "***")
+            .Append(", MaxRetries = ").Append(MaxRetries)
+            .Append(", Timeout = ").Append(Timeout);
+        return true;
+    }
+
     private static string? Env(string name) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } value ? value : null;
 }

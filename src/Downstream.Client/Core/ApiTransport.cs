@@ -20,8 +20,18 @@ internal sealed class ApiTransport(HttpClient http, ClientOptions options, TimeP
     public HttpClient Http => http;
 
     /// <summary>Sends and returns the envelope; <paramref name="content"/> is made anew for each attempt.</summary>
+    /// <param name="method">The HTTP method.</param>
+    /// <param name="path">The path below the base URL.</param>
+    /// <param name="content">Makes the body of one attempt.</param>
+    /// <param name="cancellationToken">Cancels all attempts.</param>
+    /// <param name="attemptTimeout">Time allowed for each attempt; default <see cref="ClientOptions.Timeout"/>.</param>
+    /// <param name="creates">
+    /// The request makes something new (an upload, a copy): it is tried again only when it cannot have been
+    /// carried out (no connection made; 408, 409, 429; or <c>x-should-retry: true</c>), never after a timeout or a 5xx,
+    /// which could leave two videos where one was asked for.
+    /// </param>
     public async Task<Envelope> SendAsync(
-        HttpMethod method, string path, Func<HttpContent?>? content, CancellationToken cancellationToken, TimeSpan? attemptTimeout = null)
+        HttpMethod method, string path, Func<HttpContent?>? content, CancellationToken cancellationToken, TimeSpan? attemptTimeout = null, bool creates = false)
     {
         var limit = attemptTimeout ?? options.Timeout;
         cancellationToken.ThrowIfCancellationRequested();
@@ -43,7 +53,7 @@ internal sealed class ApiTransport(HttpClient http, ClientOptions options, TimeP
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is HttpRequestException or IOException or OperationCanceledException)
             {
                 var timedOut = ex is OperationCanceledException;
-                if (attempt >= options.MaxRetries)
+                if (attempt >= options.MaxRetries || (creates && !NeverSent(ex)))
                 {
                     throw new ConnectionException(timedOut
                         ? $"{method} {path} timed out after {limit.TotalSeconds:0.#} s ({attempt + 1} attempts)."
@@ -63,7 +73,8 @@ internal sealed class ApiTransport(HttpClient http, ClientOptions options, TimeP
                     return Parse(body, response.StatusCode) ?? new Envelope { Success = true };
                 }
 
-                if (attempt < options.MaxRetries && RetryPolicy.ShouldRetry(response.StatusCode, response.Headers))
+                if (attempt < options.MaxRetries && RetryPolicy.ShouldRetry(response.StatusCode, response.Headers)
+                    && (!creates || RetryPolicy.NotCarriedOut(response.StatusCode, response.Headers)))
                 {
                     var delay = RetryPolicy.Delay(attempt + 1, response.Headers, time.GetUtcNow(), Random.Shared.NextDouble());
                     await Task.Delay(delay, time, cancellationToken).ConfigureAwait(false);
@@ -78,13 +89,17 @@ internal sealed class ApiTransport(HttpClient http, ClientOptions options, TimeP
 
     public async Task<T> SendAsync<T>(
         HttpMethod method, string path, Func<HttpContent?>? content, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, bool creates = false)
     {
-        var envelope = await SendAsync(method, path, content, cancellationToken).ConfigureAwait(false);
+        var envelope = await SendAsync(method, path, content, cancellationToken, creates: creates).ConfigureAwait(false);
         return envelope.Result.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null
             ? throw new CloudflareException($"{method} {path} answered without a result.")
             : envelope.Result.Deserialize(type)!;
     }
+
+    /// <summary>True when the request failed before a connection was made, so the server cannot have seen it.</summary>
+    private static bool NeverSent(Exception ex) =>
+        ex is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError };
 
     public void Authorize(HttpRequestMessage request)
     {

@@ -32,6 +32,11 @@ internal static class RetryPolicy
         return (int)status is 408 or 409 or 429 or >= 500;
     }
 
+    /// <summary>For a request that creates something: whether this answer says it was not carried out, so trying again is safe.</summary>
+    public static bool NotCarriedOut(HttpStatusCode status, HttpResponseHeaders headers) =>
+        (int)status is 408 or 409 or 429
+        || (headers.TryGetValues("x-should-retry", out var values) && string.Equals(values.FirstOrDefault(), "true", StringComparison.OrdinalIgnoreCase));
+
     /// <summary>The wait before retry number <paramref name="retry"/> (1 for the first retry).</summary>
     public static TimeSpan Delay(int retry, HttpResponseHeaders? headers, DateTimeOffset now, double random)
     {

@@ -65,8 +65,25 @@ public sealed class DownloadService
     public async Task<long> DownloadTo(
         string identifier, DownloadType type, DownloadGetParams parameters, string path, IProgress<long>? progress = null, CancellationToken cancellationToken = default)
     {
-        await using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
-        return await DownloadTo(identifier, type, parameters, file, progress, cancellationToken).ConfigureAwait(false);
+        // Written beside the target and renamed once whole: a failed or cancelled fetch never leaves a
+        // truncated file under the name the caller asked for, nor touches a file already there.
+        var partial = $"{path}.{Guid.NewGuid():N}.partial";
+        try
+        {
+            long length;
+            await using (var file = new FileStream(partial, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
+            {
+                length = await DownloadTo(identifier, type, parameters, file, progress, cancellationToken).ConfigureAwait(false);
+                await file.FlushAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            File.Move(partial, path, overwrite: true);
+            return length;
+        }
+        finally
+        {
+            File.Delete(partial);
+        }
     }
 
     /// <summary>Fetches a ready download into a stream, resuming with Range after a dropped connection.</summary>

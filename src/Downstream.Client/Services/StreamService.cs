@@ -94,7 +94,7 @@ public sealed class StreamService
         var body = CommonFields(new JsonObject { ["url"] = parameters.Url }, parameters.Meta, parameters.RequireSignedUrls, parameters.Creator);
         var json = JsonSerializer.SerializeToElement(body, JsonNodeContext.Default.JsonObject);
         return _transport.SendAsync(HttpMethod.Post, $"{Paths.Stream(parameters.AccountId)}/copy", () => ApiTransport.Json(json),
-            ClientJsonContext.Default.Video, cancellationToken);
+            ClientJsonContext.Default.Video, cancellationToken, creates: true);
     }
 
     /// <summary>Uploads a file (multipart, streamed), reporting bytes sent. Retried attempts start the file again.</summary>
@@ -127,7 +127,7 @@ public sealed class StreamService
         }
 
         var transport = retryable ? _transport : new ApiTransport(_transport.Http, _transport.Options with { MaxRetries = 0 }, TimeProvider.System);
-        var envelope = await transport.SendAsync(HttpMethod.Post, path, Content, cancellationToken, UploadAttemptTimeout).ConfigureAwait(false);
+        var envelope = await transport.SendAsync(HttpMethod.Post, path, Content, cancellationToken, UploadAttemptTimeout, creates: true).ConfigureAwait(false);
         return envelope.Result.Deserialize(ClientJsonContext.Default.Video)!;
     }
 
