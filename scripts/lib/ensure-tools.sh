@@ -13,7 +13,8 @@ apt_install() {
     apt-get update -qq
     export DOWNSTREAM_APT_UPDATED=1
   fi
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >/dev/null
+  # shellcheck disable=SC2086 # $2 may name several packages
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $2 >/dev/null
 }
 
 ensure_dotnet() {

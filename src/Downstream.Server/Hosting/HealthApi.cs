@@ -1,6 +1,6 @@
 using Downstream.Server.Api;
 using Downstream.Server.Media;
-using Downstream.Server.Storage.Sqlite;
+using Downstream.Server.Storage.Sql;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Downstream.Server.Hosting;
@@ -17,7 +17,7 @@ public static class HealthApi
     }
 
     public static async Task<Results<Ok<Envelope<HealthDto>>, JsonHttpResult<Envelope<object>>>> Check(
-        SqliteDatabase database, FfmpegInfo ffmpeg, ILoggerFactory loggers, CancellationToken cancellationToken)
+        ISqlDatabase database, FfmpegInfo ffmpeg, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         try
         {

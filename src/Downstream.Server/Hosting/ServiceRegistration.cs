@@ -4,6 +4,8 @@ using Downstream.Server.Downloads;
 using Downstream.Server.Jobs;
 using Downstream.Server.Media;
 using Downstream.Server.Storage;
+using Downstream.Server.Storage.Postgres;
+using Downstream.Server.Storage.Sql;
 using Downstream.Server.Storage.Sqlite;
 using Downstream.Server.Videos;
 using Microsoft.Extensions.Options;
@@ -35,13 +37,24 @@ public static class ServiceRegistration
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default));
         services.AddSingleton(TimeProvider.System);
 
-        services.AddSingleton(sp => new SqliteDatabase(sp.GetRequiredService<IOptions<DownstreamOptions>>().Value.DatabasePath));
-        services.AddSingleton<IVideoStore, SqliteVideoStore>();
-        services.AddSingleton<IDownloadStore, SqliteDownloadStore>();
-        services.AddSingleton<IJobQueue, SqliteJobQueue>();
-        services.AddSingleton<ICredentialStore, SqliteCredentialStore>();
-        services.AddSingleton(sp => new SqliteChangeStamp(sp.GetRequiredService<SqliteDatabase>().Path));
-        services.AddSingleton<IChangeStamp>(sp => sp.GetRequiredService<SqliteChangeStamp>());
+        if (builder.Configuration[$"{DownstreamOptions.SectionName}:{nameof(DownstreamOptions.Postgres)}"] is { Length: > 0 } postgres)
+        {
+            services.AddSingleton(sp => new PostgresDatabase(postgres, sp.GetRequiredService<ILogger<PostgresChangeStamp>>()));
+            services.AddSingleton<ISqlDatabase>(sp => sp.GetRequiredService<PostgresDatabase>());
+            services.AddSingleton<IChangeStamp>(sp => sp.GetRequiredService<PostgresDatabase>().Stamp);
+        }
+        else
+        {
+            services.AddSingleton(sp => new SqliteDatabase(sp.GetRequiredService<IOptions<DownstreamOptions>>().Value.DatabasePath));
+            services.AddSingleton<ISqlDatabase>(sp => sp.GetRequiredService<SqliteDatabase>());
+            services.AddSingleton(sp => new SqliteChangeStamp(sp.GetRequiredService<SqliteDatabase>().Path));
+            services.AddSingleton<IChangeStamp>(sp => sp.GetRequiredService<SqliteChangeStamp>());
+        }
+
+        services.AddSingleton<IVideoStore, SqlVideoStore>();
+        services.AddSingleton<IDownloadStore, SqlDownloadStore>();
+        services.AddSingleton<IJobQueue, SqlJobQueue>();
+        services.AddSingleton<ICredentialStore, SqlCredentialStore>();
         services.AddSingleton<IBlobStore>(sp => CreateBlobStore(sp.GetRequiredService<IOptions<DownstreamOptions>>().Value));
 
         services.AddSingleton(sp => FfmpegValidator
@@ -107,14 +120,22 @@ public static class ServiceRegistration
     /// <summary>Creates the schema, checks ffmpeg and sets up credentials before the server listens.</summary>
     public static async Task<BootstrapResult> PrepareAsync(this IServiceProvider services, bool firstStartToken, CancellationToken cancellationToken)
     {
-        await services.GetRequiredService<SqliteDatabase>().MigrateAsync(cancellationToken);
+        var options = services.GetRequiredService<IOptions<DownstreamOptions>>().Value;
+        var database = services.GetRequiredService<ISqlDatabase>();
+        await database.MigrateAsync(cancellationToken);
+        if (database is PostgresDatabase postgres)
+        {
+            await postgres.Stamp.StartAsync(cancellationToken);
+        }
+
         if (services.GetRequiredService<IBlobStore>() is Storage.S3.S3BlobStore s3)
         {
             await s3.EnsureBucketAsync(cancellationToken);
         }
 
-        var options = services.GetRequiredService<IOptions<DownstreamOptions>>().Value;
-        OrphanedFfmpeg.Kill(Path.Combine(options.FullDataDir, "media"), services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(OrphanedFfmpeg)));
+        OrphanedFfmpeg.Kill(
+            options.UsesS3 ? options.FullScratchDir : Path.Combine(options.FullDataDir, "media"),
+            services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(OrphanedFfmpeg)));
         return await services.GetRequiredService<Bootstrap>().RunAsync(firstStartToken, cancellationToken);
     }
 }

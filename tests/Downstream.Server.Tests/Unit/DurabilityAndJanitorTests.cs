@@ -1,5 +1,6 @@
 using Downstream.Server.Hosting;
 using Downstream.Server.Storage;
+using Downstream.Server.Storage.Sql;
 using Downstream.Server.Storage.Sqlite;
 using Downstream.Server.Tests.Support;
 using Downstream.Server.Videos;
@@ -45,8 +46,8 @@ public sealed class DurabilityAndJanitorTests : IDisposable
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var database = new SqliteDatabase(_dir.File("test.db"));
         await database.MigrateAsync(CancellationToken.None);
-        await new SqliteCredentialStore(database).EnsureAccountAsync("fedcba9876543210fedcba9876543210", time.GetUtcNow(), CancellationToken.None);
-        var videos = new SqliteVideoStore(database);
+        await new SqlCredentialStore(database).EnsureAccountAsync("fedcba9876543210fedcba9876543210", time.GetUtcNow(), CancellationToken.None);
+        var videos = new SqlVideoStore(database);
         var blobs = new LocalBlobStore(_dir.File("media"));
         const string live = "11111111111111111111111111111111", orphan = "22222222222222222222222222222222", fresh = "33333333333333333333333333333333";
         await videos.InsertAsync(new Video { Uid = live, AccountId = "fedcba9876543210fedcba9876543210", State = VideoStates.Ready, Created = time.GetUtcNow(), Modified = time.GetUtcNow() }, null, CancellationToken.None);

@@ -1,4 +1,5 @@
 using Downstream.Server.Storage;
+using Downstream.Server.Storage.Sql;
 using Downstream.Server.Storage.Sqlite;
 using Downstream.Server.Tests.Support;
 using Microsoft.Data.Sqlite;
@@ -49,7 +50,7 @@ public sealed class SqliteChangeStampTests : IDisposable
 
         Assert.Equal(1, await cache.GetOrReadAsync("a", Read, CancellationToken.None));
         Assert.Equal(1, await cache.GetOrReadAsync("a", Read, CancellationToken.None));
-        await new SqliteCredentialStore(database).SetSettingAsync("x", "y", CancellationToken.None);
+        await new SqlCredentialStore(database).SetSettingAsync("x", "y", CancellationToken.None);
         Assert.Equal(2, await cache.GetOrReadAsync("a", Read, CancellationToken.None));
     }
 

@@ -1,5 +1,6 @@
 using Downstream.Server.Downloads;
 using Downstream.Server.Jobs;
+using Downstream.Server.Storage.Sql;
 using Downstream.Server.Storage.Sqlite;
 using Downstream.Server.Tests.Support;
 using Downstream.Server.Videos;
@@ -14,8 +15,8 @@ public sealed class SqliteJobQueueTests : IAsyncLifetime, IDisposable
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
     private readonly TimeSpan _lease = TimeSpan.FromSeconds(30);
     private SqliteDatabase _database = null!;
-    private SqliteJobQueue _queue = null!;
-    private SqliteDownloadStore _downloads = null!;
+    private SqlJobQueue _queue = null!;
+    private SqlDownloadStore _downloads = null!;
     private const string Uid = "0123456789abcdef0123456789abcdef";
     private static readonly string[] Downloads = [JobKinds.Download];
 
@@ -23,11 +24,11 @@ public sealed class SqliteJobQueueTests : IAsyncLifetime, IDisposable
     {
         _database = new SqliteDatabase(_dir.File("test.db"));
         await _database.MigrateAsync(CancellationToken.None);
-        _queue = new SqliteJobQueue(_database);
-        _downloads = new SqliteDownloadStore(_database);
-        var credentials = new SqliteCredentialStore(_database);
+        _queue = new SqlJobQueue(_database);
+        _downloads = new SqlDownloadStore(_database);
+        var credentials = new SqlCredentialStore(_database);
         await credentials.EnsureAccountAsync("fedcba9876543210fedcba9876543210", _time.GetUtcNow(), CancellationToken.None);
-        await new SqliteVideoStore(_database).InsertAsync(new Video
+        await new SqlVideoStore(_database).InsertAsync(new Video
         {
             Uid = Uid,
             AccountId = "fedcba9876543210fedcba9876543210",

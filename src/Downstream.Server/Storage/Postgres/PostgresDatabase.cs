@@ -1,4 +1,6 @@
+using System.Data.Common;
 using Dapper;
+using Downstream.Server.Storage.Sql;
 using Npgsql;
 
 namespace Downstream.Server.Storage.Postgres;
@@ -8,17 +10,27 @@ namespace Downstream.Server.Storage.Postgres;
 /// Several nodes may start at once: migrations run under a session advisory lock, each step in its own
 /// transaction with its version recorded in <c>schema_migrations</c>.
 /// </summary>
-public sealed class PostgresDatabase : IAsyncDisposable
+public sealed class PostgresDatabase : ISqlDatabase, IAsyncDisposable
 {
-    public PostgresDatabase(string connectionString)
+    public PostgresDatabase(string connectionString, ILogger<PostgresChangeStamp>? logger = null)
     {
         DataSource = new NpgsqlDataSourceBuilder(connectionString).Build();
+        Stamp = new PostgresChangeStamp(DataSource, logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger<PostgresChangeStamp>.Instance);
         DefaultTypeMap.MatchNamesWithUnderscores = true;
     }
 
     public NpgsqlDataSource DataSource { get; }
 
+    /// <summary>This node's view of changes made anywhere; started by <see cref="MigrateAsync"/>'s caller at start.</summary>
+    public PostgresChangeStamp Stamp { get; }
+
+    public SqlDialect Dialect => SqlDialect.Postgres;
+
+    public void Changed() => Stamp.Bump();
+
     public ValueTask<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken) => DataSource.OpenConnectionAsync(cancellationToken);
+
+    async Task<DbConnection> ISqlDatabase.OpenAsync(CancellationToken cancellationToken) => await OpenAsync(cancellationToken);
 
     /// <summary>Applies the migrations this database lacks; returns the versions applied now.</summary>
     public async Task<IReadOnlyList<int>> MigrateAsync(CancellationToken cancellationToken)
@@ -53,5 +65,9 @@ public sealed class PostgresDatabase : IAsyncDisposable
         }
     }
 
-    public ValueTask DisposeAsync() => DataSource.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await Stamp.DisposeAsync();
+        await DataSource.DisposeAsync();
+    }
 }

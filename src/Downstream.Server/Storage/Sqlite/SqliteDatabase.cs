@@ -1,4 +1,6 @@
+using System.Data.Common;
 using Dapper;
+using Downstream.Server.Storage.Sql;
 using Microsoft.Data.Sqlite;
 
 namespace Downstream.Server.Storage.Sqlite;
@@ -7,7 +9,7 @@ namespace Downstream.Server.Storage.Sqlite;
 /// Opens connections to the SQLite file and creates its schema. WAL lets readers run beside the
 /// one writer; the busy timeout makes writers queue instead of failing under load.
 /// </summary>
-public sealed class SqliteDatabase
+public sealed class SqliteDatabase : ISqlDatabase
 {
     private readonly string _connectionString;
 
@@ -28,6 +30,15 @@ public sealed class SqliteDatabase
     private const int BusyTimeoutMilliseconds = 30_000;
 
     public string Path { get; }
+
+    public SqlDialect Dialect => SqlDialect.Sqlite;
+
+    /// <summary>Nothing to do: SQLite's own change counter (<see cref="SqliteChangeStamp"/>) sees every commit.</summary>
+    public void Changed()
+    {
+    }
+
+    async Task<DbConnection> ISqlDatabase.OpenAsync(CancellationToken cancellationToken) => await OpenAsync(cancellationToken);
 
     public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
     {

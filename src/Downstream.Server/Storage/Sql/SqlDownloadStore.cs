@@ -2,9 +2,9 @@ using Dapper;
 using Downstream.Server.Downloads;
 using Downstream.Server.Jobs;
 
-namespace Downstream.Server.Storage.Sqlite;
+namespace Downstream.Server.Storage.Sql;
 
-public sealed class SqliteDownloadStore(SqliteDatabase database) : IDownloadStore
+public sealed class SqlDownloadStore(ISqlDatabase database) : IDownloadStore
 {
     private const string Columns = "video_uid, type, status, percent_complete, error_text, job_id, size, created, modified";
 
@@ -59,29 +59,30 @@ public sealed class SqliteDownloadStore(SqliteDatabase database) : IDownloadStor
 
         if (job is not null)
         {
-            await SqliteJobQueue.InsertAsync(connection, transaction, job, cancellationToken);
+            await SqlJobQueue.InsertAsync(connection, transaction, job, cancellationToken);
         }
 
         await transaction.CommitAsync(cancellationToken);
+        database.Changed();
         return job is not null;
     }
 
     public async Task<bool> DeleteAsync(string videoUid, string type, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        return await connection.ExecuteAsync(new CommandDefinition(
+        return database.Wrote(await connection.ExecuteAsync(new CommandDefinition(
             "DELETE FROM downloads WHERE video_uid = @videoUid AND type = @type", new { videoUid, type },
-            cancellationToken: cancellationToken)) == 1;
+            cancellationToken: cancellationToken))) == 1;
     }
 
     public async Task<bool> UpdateProgressAsync(
         string videoUid, string type, string jobId, double percent, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        return await connection.ExecuteAsync(new CommandDefinition("""
+        return database.Wrote(await connection.ExecuteAsync(new CommandDefinition("""
             UPDATE downloads SET percent_complete = @percent, modified = @now
             WHERE video_uid = @videoUid AND type = @type AND job_id = @jobId AND status = 'inprogress'
-            """, new { videoUid, type, jobId, percent, now = UnixTime.To(now) }, cancellationToken: cancellationToken)) == 1;
+            """, new { videoUid, type, jobId, percent, now = UnixTime.To(now) }, cancellationToken: cancellationToken))) == 1;
     }
 
     public async Task<bool> FinishAsync(
@@ -90,12 +91,12 @@ public sealed class SqliteDownloadStore(SqliteDatabase database) : IDownloadStor
     {
         var percent = status == DownloadStatuses.Ready ? 100.0 : 0.0;
         await using var connection = await database.OpenAsync(cancellationToken);
-        return await connection.ExecuteAsync(new CommandDefinition("""
+        return database.Wrote(await connection.ExecuteAsync(new CommandDefinition("""
             UPDATE downloads SET status = @status, error_text = @errorText, size = @size, modified = @now,
                 percent_complete = CASE WHEN @status = 'ready' THEN 100 ELSE percent_complete END
             WHERE video_uid = @videoUid AND type = @type AND job_id = @jobId
             """, new { videoUid, type, jobId, status, errorText, size, percent, now = UnixTime.To(now) },
-            cancellationToken: cancellationToken)) == 1;
+            cancellationToken: cancellationToken))) == 1;
     }
 
     internal sealed class DownloadRow

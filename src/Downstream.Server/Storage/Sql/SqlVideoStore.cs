@@ -5,9 +5,9 @@ using Downstream.Server.Jobs;
 using Downstream.Server.Media;
 using Downstream.Server.Videos;
 
-namespace Downstream.Server.Storage.Sqlite;
+namespace Downstream.Server.Storage.Sql;
 
-public sealed class SqliteVideoStore(SqliteDatabase database) : IVideoStore
+public sealed class SqlVideoStore(ISqlDatabase database) : IVideoStore
 {
     private const string Columns = """
         uid, account_id, state, pct_complete, error_reason_code, error_reason_text, duration, width, height,
@@ -29,10 +29,11 @@ public sealed class SqliteVideoStore(SqliteDatabase database) : IVideoStore
             $"INSERT INTO videos ({Columns}) VALUES ({Values})", VideoRow.From(video), transaction, cancellationToken: cancellationToken));
         if (ingestJob is not null)
         {
-            await SqliteJobQueue.InsertAsync(connection, transaction, ingestJob, cancellationToken);
+            await SqlJobQueue.InsertAsync(connection, transaction, ingestJob, cancellationToken);
         }
 
         await transaction.CommitAsync(cancellationToken);
+        database.Changed();
     }
 
     public async Task<Video?> GetAsync(string uid, CancellationToken cancellationToken)
@@ -61,7 +62,7 @@ public sealed class SqliteVideoStore(SqliteDatabase database) : IVideoStore
 
         if (query.Search is not null)
         {
-            filters.Append(" AND instr(lower(coalesce(name, '')), lower(@search)) > 0");
+            filters.Append($" AND {database.Dialect.Position}(lower(coalesce(name, '')), lower(@search)) > 0");
             parameters.Add("search", query.Search);
         }
 
@@ -105,14 +106,14 @@ public sealed class SqliteVideoStore(SqliteDatabase database) : IVideoStore
     public async Task<bool> UpdateEditableAsync(Video video, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        return await connection.ExecuteAsync(new CommandDefinition(SqlUpdateEditable, VideoRow.From(video), cancellationToken: cancellationToken)) == 1;
+        return database.Wrote(await connection.ExecuteAsync(new CommandDefinition(SqlUpdateEditable, VideoRow.From(video), cancellationToken: cancellationToken))) == 1;
     }
 
     public async Task<bool> FinishIngestAsync(Video video, string expectedState, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         var row = VideoRow.From(video);
-        return await connection.ExecuteAsync(new CommandDefinition(SqlFinishIngest, new
+        return database.Wrote(await connection.ExecuteAsync(new CommandDefinition(SqlFinishIngest, new
         {
             row.Uid,
             row.State,
@@ -128,7 +129,7 @@ public sealed class SqliteVideoStore(SqliteDatabase database) : IVideoStore
             row.Uploaded,
             row.ReadyAt,
             expectedState,
-        }, cancellationToken: cancellationToken)) == 1;
+        }, cancellationToken: cancellationToken))) == 1;
     }
 
     // Each writer owns its columns: an edit never undoes ingest, and ingest never undoes an edit.
@@ -149,15 +150,15 @@ public sealed class SqliteVideoStore(SqliteDatabase database) : IVideoStore
     public async Task<bool> DeleteAsync(string uid, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        return await connection.ExecuteAsync(new CommandDefinition(
-            "DELETE FROM videos WHERE uid = @uid", new { uid }, cancellationToken: cancellationToken)) == 1;
+        return database.Wrote(await connection.ExecuteAsync(new CommandDefinition(
+            "DELETE FROM videos WHERE uid = @uid", new { uid }, cancellationToken: cancellationToken))) == 1;
     }
 
     public async Task<IReadOnlySet<string>> ExistingAsync(IReadOnlyList<string> uids, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         var found = await connection.QueryAsync<string>(new CommandDefinition(
-            "SELECT uid FROM videos WHERE uid IN @uids", new { uids }, cancellationToken: cancellationToken));
+            $"SELECT uid FROM videos WHERE {database.Dialect.In("uid", "@uids")}", new { uids = uids.ToArray() }, cancellationToken: cancellationToken));
         return found.ToHashSet(StringComparer.Ordinal);
     }
 

@@ -1,9 +1,9 @@
 using Dapper;
 using Downstream.Server.Auth;
 
-namespace Downstream.Server.Storage.Sqlite;
+namespace Downstream.Server.Storage.Sql;
 
-public sealed class SqliteCredentialStore(SqliteDatabase database) : ICredentialStore
+public sealed class SqlCredentialStore(ISqlDatabase database) : ICredentialStore
 {
     private const string TokenColumns = "id, secret_hash, account_id, can_write, name, created, revoked";
 
@@ -13,6 +13,7 @@ public sealed class SqliteCredentialStore(SqliteDatabase database) : ICredential
         await connection.ExecuteAsync(new CommandDefinition(
             "INSERT INTO accounts (id, created) VALUES (@accountId, @now) ON CONFLICT (id) DO NOTHING",
             new { accountId, now = UnixTime.To(now) }, cancellationToken: cancellationToken));
+        database.Changed();
     }
 
     public async Task<string?> GetSettingAsync(string key, CancellationToken cancellationToken)
@@ -28,14 +29,15 @@ public sealed class SqliteCredentialStore(SqliteDatabase database) : ICredential
         await connection.ExecuteAsync(new CommandDefinition(
             "INSERT INTO settings (key, value) VALUES (@key, @value) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             new { key, value }, cancellationToken: cancellationToken));
+        database.Changed();
     }
 
     public async Task<bool> AnyCredentialAsync(CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+        return await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
             "SELECT EXISTS (SELECT 1 FROM api_tokens) OR EXISTS (SELECT 1 FROM users)",
-            cancellationToken: cancellationToken)) != 0;
+            cancellationToken: cancellationToken));
     }
 
     public async Task<ApiToken?> FindTokenAsync(byte[] secretHash, CancellationToken cancellationToken)
@@ -50,12 +52,12 @@ public sealed class SqliteCredentialStore(SqliteDatabase database) : ICredential
     public async Task<bool> AddTokenAsync(ApiToken token, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        return await connection.ExecuteAsync(new CommandDefinition($"""
+        return database.Wrote(await connection.ExecuteAsync(new CommandDefinition($"""
             INSERT INTO api_tokens ({TokenColumns}) VALUES (@Id, @SecretHash, @AccountId, @CanWrite, @Name, @Created, NULL)
             ON CONFLICT (secret_hash) DO NOTHING
             """,
             new { token.Id, token.SecretHash, token.AccountId, CanWrite = token.CanWrite ? 1 : 0, token.Name, Created = UnixTime.To(token.Created) },
-            cancellationToken: cancellationToken)) == 1;
+            cancellationToken: cancellationToken))) == 1;
     }
 
     public async Task<IReadOnlyList<ApiToken>> ListTokensAsync(CancellationToken cancellationToken)
@@ -69,9 +71,9 @@ public sealed class SqliteCredentialStore(SqliteDatabase database) : ICredential
     public async Task<bool> RevokeTokenAsync(string id, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        return await connection.ExecuteAsync(new CommandDefinition(
+        return database.Wrote(await connection.ExecuteAsync(new CommandDefinition(
             "UPDATE api_tokens SET revoked = @now WHERE id = @id AND revoked IS NULL", new { id, now = UnixTime.To(now) },
-            cancellationToken: cancellationToken)) == 1;
+            cancellationToken: cancellationToken))) == 1;
     }
 
     public async Task<GlobalKeyUser?> FindUserAsync(string email, CancellationToken cancellationToken)
@@ -101,6 +103,7 @@ public sealed class SqliteCredentialStore(SqliteDatabase database) : ICredential
             "INSERT INTO memberships (email, account_id) VALUES (@email, @accountId) ON CONFLICT DO NOTHING",
             new { email, accountId }, transaction, cancellationToken: cancellationToken));
         await transaction.CommitAsync(cancellationToken);
+        database.Changed();
     }
 
     internal sealed class TokenRow

@@ -1,4 +1,4 @@
-namespace Downstream.Server.Storage.Sqlite;
+namespace Downstream.Server.Storage.Sql;
 
 /// <summary>Times are stored as Unix milliseconds: sortable, compact, and free of time-zone text.</summary>
 internal static class UnixTime

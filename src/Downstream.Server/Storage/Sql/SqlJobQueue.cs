@@ -2,9 +2,9 @@ using System.Data.Common;
 using Dapper;
 using Downstream.Server.Jobs;
 
-namespace Downstream.Server.Storage.Sqlite;
+namespace Downstream.Server.Storage.Sql;
 
-public sealed class SqliteJobQueue(SqliteDatabase database) : IJobQueue
+public sealed class SqlJobQueue(ISqlDatabase database) : IJobQueue
 {
     internal static Task InsertAsync(DbConnection connection, DbTransaction transaction, Job job, CancellationToken cancellationToken) =>
         connection.ExecuteAsync(new CommandDefinition("""
@@ -18,40 +18,40 @@ public sealed class SqliteJobQueue(SqliteDatabase database) : IJobQueue
     {
         var claim = Guid.NewGuid().ToString("N");
         await using var connection = await database.OpenAsync(cancellationToken);
-        var row = await connection.QuerySingleOrDefaultAsync<JobRow>(new CommandDefinition("""
+        var row = await connection.QuerySingleOrDefaultAsync<JobRow>(new CommandDefinition($"""
             UPDATE jobs SET lease_owner = @owner, claim_id = @claim, lease_expires = @expires, attempts = attempts + 1
             WHERE id = (
                 SELECT id FROM jobs
-                WHERE kind IN @kinds AND available_at <= @now AND (lease_owner IS NULL OR lease_expires < @now)
-                ORDER BY available_at, created LIMIT 1)
+                WHERE {database.Dialect.In("kind", "@kinds")} AND available_at <= @now AND (lease_owner IS NULL OR lease_expires < @now)
+                ORDER BY available_at, created LIMIT 1 {database.Dialect.SkipLocked})
             RETURNING id, kind, video_uid, download_type, attempts, claim_id, available_at, created
-            """, new { owner, claim, kinds, now = UnixTime.To(now), expires = UnixTime.To(now + lease) }, cancellationToken: cancellationToken));
+            """, new { owner, claim, kinds = kinds.ToArray(), now = UnixTime.To(now), expires = UnixTime.To(now + lease) }, cancellationToken: cancellationToken));
         return row?.ToJob();
     }
 
     public async Task<bool> RenewAsync(Job claim, DateTimeOffset expires, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        return await connection.ExecuteAsync(new CommandDefinition(
+        return database.Wrote(await connection.ExecuteAsync(new CommandDefinition(
             "UPDATE jobs SET lease_expires = @expires WHERE id = @Id AND claim_id = @ClaimId",
-            new { claim.Id, claim.ClaimId, expires = UnixTime.To(expires) }, cancellationToken: cancellationToken)) == 1;
+            new { claim.Id, claim.ClaimId, expires = UnixTime.To(expires) }, cancellationToken: cancellationToken))) == 1;
     }
 
     public async Task<bool> CompleteAsync(Job claim, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        return await connection.ExecuteAsync(new CommandDefinition(
+        return database.Wrote(await connection.ExecuteAsync(new CommandDefinition(
             "DELETE FROM jobs WHERE id = @Id AND claim_id = @ClaimId", new { claim.Id, claim.ClaimId },
-            cancellationToken: cancellationToken)) == 1;
+            cancellationToken: cancellationToken))) == 1;
     }
 
     public async Task<bool> ReleaseAsync(Job claim, DateTimeOffset availableAt, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        return await connection.ExecuteAsync(new CommandDefinition("""
+        return database.Wrote(await connection.ExecuteAsync(new CommandDefinition("""
             UPDATE jobs SET lease_owner = NULL, claim_id = NULL, lease_expires = NULL, available_at = @availableAt
             WHERE id = @Id AND claim_id = @ClaimId
-            """, new { claim.Id, claim.ClaimId, availableAt = UnixTime.To(availableAt) }, cancellationToken: cancellationToken)) == 1;
+            """, new { claim.Id, claim.ClaimId, availableAt = UnixTime.To(availableAt) }, cancellationToken: cancellationToken))) == 1;
     }
 
     internal sealed class JobRow
