@@ -20,8 +20,10 @@ public sealed class ServerProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly StringBuilder _output = new();
 
-    private ServerProcess(Process process, int port, string dataDir)
+    private ServerProcess(Process process, int port, string dataDir, IReadOnlyDictionary<string, string> settings)
     {
+        Settings = settings;
+        Media = new StoredMedia(dataDir, settings);
         _process = process;
         Port = port;
         DataDir = dataDir;
@@ -30,6 +32,12 @@ public sealed class ServerProcess : IAsyncDisposable
     }
 
     public int Port { get; }
+
+    /// <summary>The environment the server was started with.</summary>
+    public IReadOnlyDictionary<string, string> Settings { get; }
+
+    /// <summary>The server's media store as the tests see it: its folder, or its bucket.</summary>
+    public StoredMedia Media { get; }
 
     public string DataDir { get; }
 
@@ -91,7 +99,7 @@ public sealed class ServerProcess : IAsyncDisposable
         }
 
         var process = Process.Start(startInfo)!;
-        var server = new ServerProcess(process, chosenPort, dataDir);
+        var server = new ServerProcess(process, chosenPort, dataDir, env);
         process.OutputDataReceived += (_, e) => server.Append(e.Data);
         process.ErrorDataReceived += (_, e) => server.Append(e.Data);
         process.BeginOutputReadLine();

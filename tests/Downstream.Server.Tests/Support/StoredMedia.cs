@@ -1,0 +1,69 @@
+using Amazon.S3.Model;
+using Downstream.Server.Storage.S3;
+
+namespace Downstream.Server.Tests.Support;
+
+/// <summary>
+/// What a server stored, read the way its backend keeps it: files below <c>{data}/media</c>, or objects in its
+/// bucket. Staging files are local on both (the media folder, or <c>{data}/scratch</c> with S3).
+/// </summary>
+public sealed class StoredMedia(string dataDir, IReadOnlyDictionary<string, string> settings)
+{
+    private string? Bucket => settings.TryGetValue("DOWNSTREAM_S3_BUCKET", out var bucket) && bucket.Length > 0 ? bucket : null;
+
+    private string Root => Path.Combine(dataDir, "media");
+
+    /// <summary>Keys (<c>videos/{uid}/...</c>) below a prefix, staging files left out.</summary>
+    public async Task<IReadOnlyList<string>> KeysAsync(string prefix = "videos/")
+    {
+        if (Bucket is { } bucket)
+        {
+            using var s3 = Client();
+            var page = await s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = bucket, Prefix = prefix });
+            return [.. (page.S3Objects ?? []).Select(o => o.Key)];
+        }
+
+        var folder = Path.Combine(Root, prefix);
+        var search = Directory.Exists(folder) ? folder : Path.GetDirectoryName(folder)!;
+        return Directory.Exists(search)
+            ? [.. Directory.EnumerateFiles(search, "*", SearchOption.AllDirectories)
+                .Where(f => !f.EndsWith(".partial", StringComparison.Ordinal))
+                .Select(f => Path.GetRelativePath(Root, f).Replace('\\', '/'))
+                .Where(k => k.StartsWith(prefix, StringComparison.Ordinal))]
+            : [];
+    }
+
+    public async Task<bool> ExistsAsync(string key) => (await KeysAsync(key)).Contains(key);
+
+    public async Task<byte[]?> ReadAsync(string key)
+    {
+        if (Bucket is { } bucket)
+        {
+            using var s3 = Client();
+            try
+            {
+                using var response = await s3.GetObjectAsync(bucket, key);
+                using var copy = new MemoryStream();
+                await response.ResponseStream.CopyToAsync(copy);
+                return copy.ToArray();
+            }
+            catch (Amazon.S3.AmazonS3Exception ex) when (ex.StatusCode == System.Net.HttpStatusCode.NotFound)
+            {
+                return null;
+            }
+        }
+
+        var path = Path.Combine(Root, key);
+        return File.Exists(path) ? await File.ReadAllBytesAsync(path) : null;
+    }
+
+    /// <summary>Staging files (<c>*.partial</c>) still on disk.</summary>
+    public IReadOnlyList<string> StagingFiles()
+    {
+        var folder = Bucket is null ? Root : Path.Combine(dataDir, "scratch");
+        return Directory.Exists(folder) ? Directory.GetFiles(folder, "*.partial", SearchOption.AllDirectories) : [];
+    }
+
+    private Amazon.S3.AmazonS3Client Client() =>
+        S3BlobStore.CreateClient(settings["DOWNSTREAM_S3_ENDPOINT"], settings.TryGetValue("DOWNSTREAM_S3_REGION", out var region) ? region : "us-east-1");
+}
