@@ -235,7 +235,8 @@ ceph_start() { # ceph_start DIR
   done
   export AWS_ACCESS_KEY_ID="downstream-test-key"
   export AWS_SECRET_ACCESS_KEY="downstream-test-secret-0123456789abcdef"
-  export DOWNSTREAM_TEST_S3_ENDPOINT="http://127.0.0.1:$(cat "$dir/rgw.port")"
+  DOWNSTREAM_TEST_S3_ENDPOINT="http://127.0.0.1:$(cat "$dir/rgw.port")"
+  export DOWNSTREAM_TEST_S3_ENDPOINT
   export DOWNSTREAM_TEST_S3_REGION="us-east-1"
   export DOWNSTREAM_TEST_CEPH_CONF="$dir/ceph.conf"
   return 0

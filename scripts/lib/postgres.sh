@@ -30,7 +30,7 @@ _ds_alive() { # _ds_alive PID: running (a zombie waiting for a slow reaper does 
 
 postgres_bin() { # the folder holding initdb, pg_ctl, postgres, pg_isready and psql (newest major version)
   local dir found
-  for dir in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V -r); do
+  for dir in $(printf '%s\n' /usr/lib/postgresql/*/bin | sort -V -r); do
     [ -x "$dir/initdb" ] && [ -x "$dir/pg_ctl" ] && [ -x "$dir/postgres" ] && { echo "$dir"; return 0; }
   done
   # Elsewhere (symlinks in /usr/local/bin, other distributions): wherever initdb on PATH really lives.
@@ -76,7 +76,14 @@ _pg_log_tail() { # _pg_log_tail DIR
 }
 
 postgres_start() { # postgres_start DIR
-  local dir="${1:-}" bin user port socket_dir attempt deadline pid psql
+  # Whatever fails, nothing is left running and DIR is removed (the log tails are printed first).
+  _postgres_start "$@" && return 0
+  postgres_stop "${1:-}"
+  return 1
+}
+
+_postgres_start() {
+  local dir="${1:-}" bin user port socket_dir attempt deadline psql
   _pg_safe_dir "$dir" || { echo "error: postgres_start needs a folder of its own (got '$dir')" >&2; return 1; }
   dir="$(realpath -m "$dir")"
   bin="$(postgres_bin)" || { echo "error: PostgreSQL is not installed (run ensure_postgres)" >&2; return 1; }
@@ -133,7 +140,6 @@ postgres_start() { # postgres_start DIR
       if [ $SECONDS -ge $deadline ]; then
         echo "error: PostgreSQL did not answer on 127.0.0.1:$port within 60 s" >&2
         _pg_log_tail "$dir"
-        postgres_stop "$dir"
         return 1
       fi
       sleep 0.05
