@@ -14,8 +14,9 @@
 #   DOWNSTREAM_TEST_POSTGRES_PORT      the TCP port on 127.0.0.1
 #   DOWNSTREAM_TEST_POSTGRES_PID_FILE  DIR/data/postmaster.pid (first line: the postmaster's PID)
 #
-# DIR must be reachable by the server's user: when we are root that is the system user downstream-pg
-# (made on first use), so every parent folder of DIR needs o+x (/tmp/... is fine; a 0700 mktemp -d is not).
+# As root, the server runs as the system user downstream-pg (made on first use). When that user cannot
+# enter DIR (say DIR is inside a 0700 mktemp -d), the server's own files go to /tmp/downstream-pg.XXXXXX,
+# named in DIR/workdir and removed by postgres_stop with DIR.
 # Settings: DOWNSTREAM_PG_MAX_CONNECTIONS (200), DOWNSTREAM_PG_OS_USER (downstream-pg).
 
 _ds_free_port() { # a TCP port free on 127.0.0.1 right now (another process may still take it: callers retry)
@@ -70,9 +71,18 @@ _pg_safe_dir() { # refuses empty, relative-to-nothing or root folders before any
   return 0
 }
 
+_pg_work() { # _pg_work DIR: the folder with data/, server.log and the socket: DIR, or the one DIR/workdir names
+  local work
+  work="$(cat "$1/workdir" 2>/dev/null)"
+  case "$work" in /tmp/downstream-pg.?*) [ -d "$work" ] && { echo "$work"; return 0; } ;; esac
+  echo "$1"
+}
+
 _pg_log_tail() { # _pg_log_tail DIR
-  echo "--- last lines of $1/server.log:" >&2
-  tail -n 30 "$1/server.log" >&2 2>/dev/null
+  local log
+  log="$(_pg_work "$1")/server.log"
+  echo "--- last lines of $log:" >&2
+  tail -n 30 "$log" >&2 2>/dev/null
 }
 
 postgres_start() { # postgres_start DIR
@@ -83,7 +93,7 @@ postgres_start() { # postgres_start DIR
 }
 
 _postgres_start() {
-  local dir="${1:-}" bin user port socket_dir attempt deadline psql
+  local dir="${1:-}" bin user port socket_dir attempt deadline psql work
   _pg_safe_dir "$dir" || { echo "error: postgres_start needs a folder of its own (got '$dir')" >&2; return 1; }
   dir="$(realpath -m "$dir")"
   bin="$(postgres_bin)" || { echo "error: PostgreSQL is not installed (run ensure_postgres)" >&2; return 1; }
@@ -91,6 +101,7 @@ _postgres_start() {
   postgres_stop "$dir" # a leftover from a crashed run
   mkdir -p "$dir" || return 1
   user="$(id -un)"
+  work="$dir"
   if [ "$(id -u)" -eq 0 ]; then
     user="$(_pg_os_user)"
     if ! id "$user" >/dev/null 2>&1; then
@@ -99,31 +110,34 @@ _postgres_start() {
     fi
     chown "$user" "$dir" || return 1
     if ! runuser -u "$user" -- test -w "$dir"; then
-      echo "error: the user $user cannot write to $dir: every parent folder needs o+x (or use a folder under /tmp)" >&2
-      return 1
+      # DIR lies behind a folder the server's user may not enter (a mktemp -d is 0700): the server's files
+      # go to a folder of their own in /tmp instead, named in DIR/workdir and removed with DIR.
+      work="$(mktemp -d /tmp/downstream-pg.XXXXXX)" || return 1
+      chown "$user" "$work" || return 1
+      echo "$work" >"$dir/workdir"
     fi
   fi
 
   # Test passwords only: the server listens on 127.0.0.1 and is thrown away with DIR.
-  printf '%s\n' "postgres-test" >"$dir/superuser.pw"
-  chown "$user" "$dir/superuser.pw" 2>/dev/null
-  if ! _pg_as "$user" "$bin/initdb" -D "$dir/data" -U postgres --pwfile="$dir/superuser.pw" \
+  printf '%s\n' "postgres-test" >"$work/superuser.pw"
+  chown "$user" "$work/superuser.pw" 2>/dev/null
+  if ! _pg_as "$user" "$bin/initdb" -D "$work/data" -U postgres --pwfile="$work/superuser.pw" \
     --auth-local=trust --auth-host=scram-sha-256 -E UTF8 --locale=C.UTF-8 --no-sync >"$dir/initdb.log" 2>&1; then
     echo "error: initdb failed" >&2
     tail -n 30 "$dir/initdb.log" >&2
     return 1
   fi
-  rm -f "$dir/superuser.pw"
+  rm -f "$work/superuser.pw"
   # Loopback only, password (SCRAM) on TCP, trust on the socket inside DIR.
-  printf '%s\n' "local all all trust" "host all all 127.0.0.1/32 scram-sha-256" >"$dir/data/pg_hba.conf"
+  printf '%s\n' "local all all trust" "host all all 127.0.0.1/32 scram-sha-256" >"$work/data/pg_hba.conf"
 
   for attempt in 1 2 3; do
     port="$(_ds_free_port)" || return 1
     # A unix socket path may be at most 107 bytes: inside DIR when it fits, else none (TCP only).
-    socket_dir="$dir"
+    socket_dir="$work"
     [ ${#socket_dir} -gt 90 ] && socket_dir=""
     # Durability is not under test here: speed is.
-    if ! _pg_as "$user" "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -W -s -o \
+    if ! _pg_as "$user" "$bin/pg_ctl" -D "$work/data" -l "$work/server.log" -W -s -o \
       "-c listen_addresses=127.0.0.1 -p $port -c unix_socket_directories='$socket_dir' \
        -c fsync=off -c synchronous_commit=off -c full_page_writes=off \
        -c max_connections=${DOWNSTREAM_PG_MAX_CONNECTIONS:-200} -c shared_buffers=128MB \
@@ -145,9 +159,9 @@ _postgres_start() {
       sleep 0.05
     done
     if "$(_pg_tool pg_isready)" -q -h 127.0.0.1 -p "$port" -t 1; then break; fi
-    if grep -q "could not bind\|could not create any TCP/IP sockets" "$dir/server.log" 2>/dev/null && [ $attempt -lt 3 ]; then
+    if grep -q "could not bind\|could not create any TCP/IP sockets" "$work/server.log" 2>/dev/null && [ $attempt -lt 3 ]; then
       echo "note: port $port was taken meanwhile; trying another" >&2
-      rm -f "$dir/server.log"
+      rm -f "$work/server.log"
       continue
     fi
     echo "error: PostgreSQL stopped while starting" >&2
@@ -168,7 +182,7 @@ _postgres_start() {
   export DOWNSTREAM_TEST_POSTGRES="Host=127.0.0.1;Port=$port;Username=downstream;Password=downstream;Database=downstream;Maximum Pool Size=20"
   export DOWNSTREAM_TEST_POSTGRES_ADMIN="Host=127.0.0.1;Port=$port;Username=postgres;Password=postgres-test;Database=postgres"
   export DOWNSTREAM_TEST_POSTGRES_PORT="$port"
-  export DOWNSTREAM_TEST_POSTGRES_PID_FILE="$dir/data/postmaster.pid"
+  export DOWNSTREAM_TEST_POSTGRES_PID_FILE="$work/data/postmaster.pid"
   return 0
 }
 
@@ -185,22 +199,24 @@ postgres_create_db() { # postgres_create_db NAME: prints the new database's conn
 }
 
 _pg_pid() { # _pg_pid DIR: the postmaster's PID when it is alive and really serves DIR/data
-  local dir="$1" pid
-  [ -f "$dir/data/postmaster.pid" ] || return 1
-  pid="$(head -n 1 "$dir/data/postmaster.pid" 2>/dev/null)"
+  local data pid
+  data="$(_pg_work "$1")/data"
+  [ -f "$data/postmaster.pid" ] || return 1
+  pid="$(head -n 1 "$data/postmaster.pid" 2>/dev/null)"
   [[ "$pid" =~ ^[0-9]+$ ]] || return 1
   # After a reboot or a crash the PID may belong to someone else: check it runs on this data folder.
-  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$dir/data" || return 1
+  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$data" || return 1
   echo "$pid"
 }
 
 _pg_running() { _pg_pid "$1" >/dev/null; }
 
 postgres_stop() { # postgres_stop DIR: never fails the caller
-  local dir="${1:-}" pid deadline
+  local dir="${1:-}" pid deadline work
   _pg_safe_dir "$dir" || return 0
   dir="$(realpath -m "$dir")"
   [ -d "$dir" ] || return 0
+  work="$(_pg_work "$dir")"
   if pid="$(_pg_pid "$dir")"; then
     # What pg_ctl stop -m immediate does (SIGQUIT), by the PID we checked, then SIGKILL if it lingers.
     kill -QUIT "$pid" 2>/dev/null
@@ -209,6 +225,7 @@ postgres_stop() { # postgres_stop DIR: never fails the caller
     _ds_alive "$pid" && kill -9 "$pid" 2>/dev/null
     # Its children leave by themselves as soon as they see the postmaster gone.
   fi
+  [ "$work" != "$dir" ] && rm -rf "$work" 2>/dev/null
   rm -rf "$dir" 2>/dev/null
   return 0
 }
