@@ -144,7 +144,7 @@ public sealed class DownloadFlowTests(ServerFixture fixture)
         var (_, map) = await _api.GetDownloadsAsync(uid);
         Assert.False(map.GetProperty("result").TryGetProperty("audio", out _));
         Assert.True(map.GetProperty("result").TryGetProperty("default", out _));
-        Assert.False(File.Exists(MediaPath(uid, "audio.m4a")));
+        Assert.False(await fixture.Server.Media.ExistsAsync($"videos/{uid}/downloads/audio.m4a"));
 
         // The bare route acts on default.
         (status, _) = await _api.SendAsync(HttpMethod.Delete, $"{_api.Stream}/{uid}/downloads");
@@ -174,8 +174,8 @@ public sealed class DownloadFlowTests(ServerFixture fixture)
         await Poll.UntilAsync(() => Task.FromResult(File.ReadAllText(log)), text => text.Contains("cancelled", StringComparison.Ordinal),
             TimeSpan.FromSeconds(20), "ffmpeg to be stopped");
         Assert.DoesNotContain("exit code 0", File.ReadAllText(log), StringComparison.Ordinal);
-        Assert.False(File.Exists(MediaPath(uid, "default.mp4")));
-        Assert.Empty(Directory.Exists(Path.GetDirectoryName(MediaPath(uid, "x"))) ? Directory.GetFiles(Path.GetDirectoryName(MediaPath(uid, "x"))!) : []);
+        Assert.Empty(await fixture.Server.Media.KeysAsync($"videos/{uid}/downloads/"));
+        Assert.DoesNotContain(fixture.Server.Media.StagingFiles(), f => f.Contains(".default.mp4", StringComparison.Ordinal) && f.Contains(uid, StringComparison.Ordinal));
     }
 
     [Fact]
@@ -185,7 +185,7 @@ public sealed class DownloadFlowTests(ServerFixture fixture)
         await _api.CreateDownloadAsync(uid);
         await _api.CreateDownloadAsync(uid, "audio");
         await _api.WaitForDownloadAsync(uid, "default");
-        Assert.True(File.Exists(MediaPath(uid, "default.mp4")));
+        Assert.True(await fixture.Server.Media.ExistsAsync($"videos/{uid}/downloads/default.mp4"));
 
         var (status, body) = await _api.SendAsync(HttpMethod.Delete, $"{_api.Stream}/{uid}");
         Assert.Equal(HttpStatusCode.OK, status);
@@ -195,7 +195,7 @@ public sealed class DownloadFlowTests(ServerFixture fixture)
         Assert.Equal(HttpStatusCode.NotFound, (await _api.GetDownloadsAsync(uid)).Status);
         using var media = await fixture.Server.Http.GetAsync($"/{uid}/downloads/default.mp4");
         Assert.Equal(HttpStatusCode.NotFound, media.StatusCode);
-        Assert.False(Directory.Exists(Path.Combine(fixture.Server.DataDir, "media", "videos", uid)));
+        Assert.Empty(await fixture.Server.Media.KeysAsync($"videos/{uid}/"));
     }
 
     [Fact]
@@ -210,13 +210,9 @@ public sealed class DownloadFlowTests(ServerFixture fixture)
         Assert.Equal(HttpStatusCode.OK, status);
     }
 
-    private string MediaPath(string uid, string file) => Path.Combine(fixture.Server.DataDir, "media", "videos", uid, "downloads", file);
+    private string[] JobLogs(string uid, string file) => JobLogFiles.For(fixture.Server.DataDir, uid, file);
 
-    private IEnumerable<string> JobLogs(string uid, string file) =>
-        Directory.GetFiles(Path.Combine(fixture.Server.DataDir, "logs", "jobs"), "*.log", SearchOption.AllDirectories)
-            .Where(path => File.ReadLines(path).First().Contains($"{uid}/downloads/.{file}", StringComparison.Ordinal));
-
-    private int JobLogCount(string uid, string file) => JobLogs(uid, file).Count();
+    private int JobLogCount(string uid, string file) => JobLogs(uid, file).Length;
 
     private bool JobLogMentions(string uid, string file, string text) => JobLogs(uid, file).Any(path => File.ReadLines(path).First().Contains(text, StringComparison.Ordinal));
 

@@ -32,9 +32,8 @@ public sealed class RestartTests : IDisposable
         var (listed, list) = await api.SendAsync(HttpMethod.Get, api.Stream);
         Assert.Equal(HttpStatusCode.OK, listed);
         Assert.Equal(0, list.GetProperty("total").GetInt32());
-        Assert.Empty(Directory.Exists(Path.Combine(_data.Path, "media", "videos"))
-            ? Directory.GetFiles(Path.Combine(_data.Path, "media", "videos"), "*", SearchOption.AllDirectories)
-            : []);
+        Assert.Empty(await server.Media.KeysAsync());
+        Assert.Empty(server.Media.StagingFiles());
     }
 
     [Fact]

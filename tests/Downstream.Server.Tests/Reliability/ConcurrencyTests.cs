@@ -23,10 +23,7 @@ public sealed class ConcurrencyTests(ServerFixture fixture)
         Assert.All(results, r => Assert.Equal(HttpStatusCode.OK, r.Status));
         await api.WaitForDownloadAsync(uid, "default");
 
-        var logs = Directory.GetFiles(Path.Combine(fixture.Server.DataDir, "logs", "jobs"), "*.log", SearchOption.AllDirectories)
-            .Where(path => File.ReadLines(path).First().Contains($"{uid}/downloads/.default.mp4", StringComparison.Ordinal))
-            .ToList();
-        var log = Assert.Single(logs);
+        var log = Assert.Single(JobLogFiles.For(fixture.Server.DataDir, uid, "default.mp4"));
         Assert.Single(File.ReadLines(log), line => line.StartsWith("ffmpeg ", StringComparison.Ordinal));
     }
 
@@ -52,8 +49,8 @@ public sealed class ConcurrencyTests(ServerFixture fixture)
             Assert.Equal("ready", video.GetProperty("status").GetProperty("state").GetString());
             Assert.Equal(files[i].Size, video.GetProperty("size").GetInt64());
             Assert.Equal($"upload-{i}.mp4", video.GetProperty("meta").GetProperty("name").GetString());
-            var stored = Path.Combine(fixture.Server.DataDir, "media", "videos", video.GetProperty("uid").GetString()!, "source");
-            Assert.Equal(files[i].Hash, Convert.ToHexString(SHA256.HashData(await File.ReadAllBytesAsync(stored))));
+            var stored = await fixture.Server.Media.ReadAsync($"videos/{video.GetProperty("uid").GetString()}/source");
+            Assert.Equal(files[i].Hash, Convert.ToHexString(SHA256.HashData(stored!)));
         }
 
         Assert.Equal(20, videos.Select(v => v.GetProperty("uid").GetString()).Distinct().Count());

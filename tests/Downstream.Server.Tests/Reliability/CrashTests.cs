@@ -102,12 +102,11 @@ public sealed class CrashTests : IDisposable
             }
         }
 
-        var log = Assert.Single(Directory.GetFiles(Path.Combine(_data.Path, "logs", "jobs"), "*.log", SearchOption.AllDirectories),
-            path => File.ReadLines(path).First().Contains($"{uid}/downloads/.default.mp4", StringComparison.Ordinal));
+        var log = Assert.Single(JobLogFiles.For(_data.Path, uid, "default.mp4"));
         Assert.Equal(2, File.ReadLines(log).Count(line => line.StartsWith("ffmpeg ", StringComparison.Ordinal)));
 
         // The killed server's ffmpeg was stopped at restart and its staging file removed.
-        Assert.Empty(Directory.GetFiles(Path.Combine(_data.Path, "media"), "*.partial", SearchOption.AllDirectories));
+        Assert.Empty(second.Media.StagingFiles());
     }
 
     /// <summary>Pids of ffmpeg processes whose arguments name a file below <paramref name="folder"/>.</summary>

@@ -52,7 +52,7 @@ public sealed class DiskFullTests : IDisposable
             Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
         }
 
-        Assert.Empty(Directory.GetFiles(Path.Combine(_mount.Path, "media"), "*.partial", SearchOption.AllDirectories));
+        Assert.Empty(server.Media.StagingFiles());
 
         // A new upload on the full disk is refused before any byte is stored, not failed half-way.
         using (var form = new MultipartFormDataContent { { new StreamContent(File.OpenRead(await _media.H264AacAsync())), "file", "late.mp4" } })

@@ -77,8 +77,8 @@ public sealed class LimitsTests : IDisposable
         var (list, listBody) = await api.SendAsync(HttpMethod.Get, api.Stream);
         Assert.Equal(HttpStatusCode.OK, list);
         Assert.Equal(0, listBody.GetProperty("result").GetArrayLength());
-        var media = Path.Combine(_data.Path, "media");
-        Assert.Empty(Directory.Exists(media) ? Directory.EnumerateFiles(media, "*", SearchOption.AllDirectories) : []);
+        Assert.Empty(await server.Media.KeysAsync());
+        Assert.Empty(server.Media.StagingFiles());
     }
 
     [Fact]
@@ -132,8 +132,7 @@ public sealed class LimitsTests : IDisposable
 
         var (status, _) = await api.SendAsync(HttpMethod.Delete, $"{api.Stream}/{uid}");
         Assert.Equal(HttpStatusCode.OK, status);
-        var folder = Path.Combine(_data.Path, "media", "videos", uid);
-        await Poll.UntilAsync(() => Task.FromResult(Directory.Exists(folder) || FfmpegFor(uid)), busy => !busy,
+        await Poll.UntilAsync(async () => (await server.Media.KeysAsync($"videos/{uid}/")).Count > 0 || FfmpegFor(uid), busy => !busy,
             TimeSpan.FromSeconds(30), "the video's ffmpeg and files to be gone");
         Assert.False(Directory.Exists(Path.Combine(_data.Path, "logs", "jobs", uid)));
         Assert.DoesNotContain("Unhandled error", server.Output, StringComparison.Ordinal);

@@ -1,5 +1,6 @@
+using Amazon.Runtime;
+using Amazon.S3;
 using Amazon.S3.Model;
-using Downstream.Server.Storage.S3;
 
 namespace Downstream.Server.Tests.Support;
 
@@ -64,6 +65,13 @@ public sealed class StoredMedia(string dataDir, IReadOnlyDictionary<string, stri
         return Directory.Exists(folder) ? Directory.GetFiles(folder, "*.partial", SearchOption.AllDirectories) : [];
     }
 
-    private Amazon.S3.AmazonS3Client Client() =>
-        S3BlobStore.CreateClient(settings["DOWNSTREAM_S3_ENDPOINT"], settings.TryGetValue("DOWNSTREAM_S3_REGION", out var region) ? region : "us-east-1");
+    // The server's own settings (S3BlobStore.CreateClient), repeated: the client tests link this file without the server.
+    private AmazonS3Client Client() => new(new AmazonS3Config
+    {
+        ServiceURL = settings["DOWNSTREAM_S3_ENDPOINT"],
+        ForcePathStyle = true,
+        AuthenticationRegion = settings.TryGetValue("DOWNSTREAM_S3_REGION", out var region) ? region : "us-east-1",
+        RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED,
+        ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
+    });
 }

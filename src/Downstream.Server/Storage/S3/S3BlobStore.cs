@@ -59,7 +59,7 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
     }
 
     public Task<IBlobWrite> BeginWriteAsync(string key, CancellationToken cancellationToken) =>
-        Task.FromResult<IBlobWrite>(new S3Write(this, key, ScratchFile("partial")));
+        Task.FromResult<IBlobWrite>(new S3Write(this, key, ScratchFile(Path.GetFileName(key) + ".partial")));
 
     public async Task<BlobInfo?> GetAsync(string key, CancellationToken cancellationToken)
     {
