@@ -47,8 +47,13 @@ public sealed class CopyJobHandler(
         var finished = await ingest.FinishAsync(video, source, length, cancellationToken);
         if (!await videos.FinishIngestAsync(finished, VideoStates.Downloading, cancellationToken))
         {
-            // Deleted meanwhile: take away what was just stored.
-            await blobs.DeletePrefixAsync(VideoKeys.Prefix(video.Uid), CancellationToken.None);
+            // Deleted meanwhile: take away what was just stored. A video that still exists was finished
+            // by a newer claim of this job (this one's lease lapsed): its files, downloads included, stay.
+            if (await videos.GetAsync(video.Uid, CancellationToken.None) is null)
+            {
+                await blobs.DeletePrefixAsync(VideoKeys.Prefix(video.Uid), CancellationToken.None);
+            }
+
             return;
         }
 
