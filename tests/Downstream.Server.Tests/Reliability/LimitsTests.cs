@@ -29,6 +29,23 @@ public sealed class LimitsTests : IDisposable
             + $"Content-Type: multipart/form-data; boundary={boundary}\r\nContent-Length: 10000000\r\n\r\n{start}"));
         await stream.FlushAsync();
 
+        // Keep it trickling, above Kestrel's minimum data rate, so it holds its slot for as long as the test needs.
+        using var stop = new CancellationTokenSource();
+        var trickle = Task.Run(async () =>
+        {
+            try
+            {
+                while (!stop.IsCancellationRequested)
+                {
+                    await stream.WriteAsync(new byte[4096], stop.Token);
+                    await Task.Delay(100, stop.Token);
+                }
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or IOException or ObjectDisposedException)
+            {
+            }
+        });
+
         var refused = await Poll.UntilAsync(
             async () =>
             {
@@ -46,6 +63,8 @@ public sealed class LimitsTests : IDisposable
             StreamApi.AssertEnvelope(HttpStatusCode.TooManyRequests, body.RootElement, "busy upload");
         }
 
+        await stop.CancelAsync();
+        await trickle;
         held.Close();
         var video = await Poll.UntilAsync(
             async () =>
