@@ -37,11 +37,11 @@ public sealed class CopyRaceTests : IAsyncLifetime
     [Fact]
     public async Task A_stalled_copy_holds_no_download_up_and_fails_plainly_once_its_idle_time_runs_out()
     {
-        await using var stalled = new RedirectingOrigin(location: null);
+        await using var stalled = FixedAnswerOrigin.Stalled();
         var api = new StreamApi(_server.Http);
         var (_, created) = await api.SendAsync(HttpMethod.Post, $"{api.Stream}/copy", StreamApi.Json(JsonSerializer.Serialize(new { url = stalled.Url })));
         var copy = created.GetProperty("result").GetProperty("uid").GetString()!;
-        await Poll.UntilAsync(() => Task.FromResult(stalled.Requests), n => n > 0, TimeSpan.FromSeconds(30), "the copy to connect");
+        await Poll.UntilAsync(() => Task.FromResult(stalled.Connections), n => n > 0, TimeSpan.FromSeconds(30), "the copy to connect");
 
         // One download loop only: it must still be free while the copy waits on its origin.
         var uid = await api.UploadReadyAsync(await _media.H264AacAsync());

@@ -14,7 +14,7 @@ public sealed class HostileMediaTests(ServerFixture fixture) : IAsyncLifetime
 {
     private readonly StreamApi _api = fixture.Api;
     private readonly TempDir _work = new("downstream-hostile");
-    private readonly CountingListener _listener = new();
+    private readonly FixedAnswerOrigin _listener = FixedAnswerOrigin.Ok();
 
     public static TheoryData<string> Cases =>
     [

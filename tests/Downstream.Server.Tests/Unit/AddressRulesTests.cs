@@ -99,7 +99,7 @@ public sealed class AddressRulesTests
     [Fact]
     public async Task A_public_looking_name_that_resolves_to_loopback_is_refused_without_connecting()
     {
-        await using var listener = new CountingListener();
+        await using var listener = FixedAnswerOrigin.Ok();
         var policy = Policy(new() { ["video.example.com"] = ["127.0.0.1"] });
         await Assert.ThrowsAsync<OutboundRefusedException>(() => policy.CheckBeforeFetchAsync(new Uri($"http://video.example.com:{listener.Port}/a.mp4"), CancellationToken.None));
         await Assert.ThrowsAsync<OutboundRefusedException>(async () =>
@@ -117,7 +117,7 @@ public sealed class AddressRulesTests
     [Fact]
     public async Task Allowing_private_networks_lets_loopback_through()
     {
-        await using var listener = new CountingListener();
+        await using var listener = FixedAnswerOrigin.Ok();
         var policy = Policy(new() { ["video.example.com"] = ["127.0.0.1"] }, allowPrivate: true);
         await policy.CheckBeforeFetchAsync(new Uri($"http://video.example.com:{listener.Port}/"), CancellationToken.None);
         await using var stream = await GuardedConnector.ConnectAsync(policy, new DnsEndPoint("video.example.com", listener.Port), CancellationToken.None);

@@ -21,13 +21,13 @@ public sealed class OriginFetcherTests : IDisposable
     [InlineData("file:///etc/passwd")]
     public async Task A_redirect_to_a_refused_place_is_final_and_is_not_followed(string target)
     {
-        await using var second = new CountingListener();
-        await using var first = new RedirectingOrigin(target.Replace("{port}", second.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal));
+        await using var second = FixedAnswerOrigin.Ok();
+        await using var first = FixedAnswerOrigin.Redirect(target.Replace("{port}", second.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal));
         var fetcher = Fetcher(new() { ["internal.test"] = ["10.0.0.5"] });
 
         var error = await Assert.ThrowsAsync<OriginException>(() => fetcher.FetchAsync(new Uri(first.Url), _dir.File("out"), 1000, CancellationToken.None));
         Assert.True(error.Final);
-        Assert.Equal(1, first.Requests);
+        Assert.Equal(1, first.Connections);
         Assert.Equal(0, second.Connections);
         Assert.DoesNotContain("10.0.0.5", error.Message, StringComparison.Ordinal);
     }
@@ -35,16 +35,16 @@ public sealed class OriginFetcherTests : IDisposable
     [Fact]
     public async Task Redirects_are_followed_at_most_five_times()
     {
-        await using var loop = new RedirectingOrigin("/video.mp4");
+        await using var loop = FixedAnswerOrigin.Redirect("/video.mp4");
         var error = await Assert.ThrowsAsync<OriginException>(() => Fetcher([]).FetchAsync(new Uri(loop.Url), _dir.File("out"), 1000, CancellationToken.None));
         Assert.True(error.Final);
-        Assert.Equal(OriginFetcher.MaxRedirects + 1, loop.Requests);
+        Assert.Equal(OriginFetcher.MaxRedirects + 1, loop.Connections);
     }
 
     [Fact]
     public async Task A_stalled_origin_times_out_with_a_plain_message()
     {
-        await using var stalled = new RedirectingOrigin(location: null);
+        await using var stalled = FixedAnswerOrigin.Stalled();
         var error = await Assert.ThrowsAsync<OriginException>(() =>
             Fetcher([], idle: TimeSpan.FromMilliseconds(300)).FetchAsync(new Uri(stalled.Url), _dir.File("out"), 1000, CancellationToken.None));
         Assert.False(error.Final);

@@ -4,8 +4,11 @@ using System.Text;
 
 namespace Downstream.Server.Tests.Support;
 
-/// <summary>A loopback HTTP origin that answers every request with one fixed head (a redirect, or nothing at all when stalled).</summary>
-public sealed class RedirectingOrigin : IAsyncDisposable
+/// <summary>
+/// A loopback origin that answers every connection with one fixed answer: a small 200, a redirect, or nothing
+/// at all (stalled). It counts connections, so tests can prove that nothing was fetched from it.
+/// </summary>
+public sealed class FixedAnswerOrigin : IAsyncDisposable
 {
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly CancellationTokenSource _stop = new();
@@ -14,10 +17,9 @@ public sealed class RedirectingOrigin : IAsyncDisposable
     private readonly List<TcpClient> _held = [];
     private int _requests;
 
-    /// <param name="location">Where to redirect to; null to accept connections and never answer.</param>
-    public RedirectingOrigin(string? location)
+    private FixedAnswerOrigin(string? answer)
     {
-        _answer = location is null ? null : $"HTTP/1.1 302 Found\r\nLocation: {location}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+        _answer = answer;
         _listener.Start();
         Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
         _loop = AcceptAsync();
@@ -25,9 +27,20 @@ public sealed class RedirectingOrigin : IAsyncDisposable
 
     public int Port { get; }
 
+    public static FixedAnswerOrigin Ok() => new("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok");
+
+    public static FixedAnswerOrigin Redirect(string location) =>
+        new($"HTTP/1.1 302 Found\r\nLocation: {location}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+
+    /// <summary>Accepts connections and never answers.</summary>
+    public static FixedAnswerOrigin Stalled() => new(null);
+
+    public string UrlOf(string path) => $"http://127.0.0.1:{Port}/{path.TrimStart('/')}";
+
     public string Url => $"http://127.0.0.1:{Port}/video.mp4";
 
-    public int Requests => Volatile.Read(ref _requests);
+    /// <summary>Connections accepted so far.</summary>
+    public int Connections => Volatile.Read(ref _requests);
 
     private async Task AcceptAsync()
     {
