@@ -18,54 +18,37 @@ public sealed class LimitsTests : IDisposable
         await using var server = await ServerProcess.StartAsync(_data.Path, new Dictionary<string, string> { ["DOWNSTREAM_MAX_CONCURRENT_UPLOADS"] = "1" });
         var api = new StreamApi(server.Http);
 
-        // One upload that sends its head and a first part, then stalls: it holds the only slot.
-        using var held = new TcpClient();
-        await held.ConnectAsync(IPAddress.Loopback, server.Port);
-        var stream = held.GetStream();
-        const string boundary = "held-boundary";
-        var start = $"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.mp4\"\r\n\r\n";
-        await stream.WriteAsync(Encoding.ASCII.GetBytes(
-            $"POST {api.Stream} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {ServerProcess.Token}\r\n"
-            + $"Content-Type: multipart/form-data; boundary={boundary}\r\nContent-Length: 10000000\r\n\r\n{start}"));
-        await stream.FlushAsync();
-
-        // Keep it trickling, above Kestrel's minimum data rate, so it holds its slot for as long as the test needs.
-        using var stop = new CancellationTokenSource();
-        var trickle = Task.Run(async () =>
+        // One upload that sends its head and then trickles its body: it holds the only slot. When a probe
+        // got in first, the held one was the one refused; then it is sent again.
+        HeldUpload? held = null;
+        try
         {
-            try
-            {
-                while (!stop.IsCancellationRequested)
+            var refused = await Poll.UntilAsync(
+                async () =>
                 {
-                    await stream.WriteAsync(new byte[4096], stop.Token);
-                    await Task.Delay(100, stop.Token);
-                }
-            }
-            catch (Exception ex) when (ex is OperationCanceledException or IOException or ObjectDisposedException)
-            {
-            }
-        });
+                    if (held is null || held.Answered)
+                    {
+                        held?.Dispose();
+                        held = await HeldUpload.StartAsync(server.Port, api.Stream);
+                    }
 
-        var refused = await Poll.UntilAsync(
-            async () =>
-            {
-                using var form = new MultipartFormDataContent { { new ByteArrayContent(new byte[16]), "file", "b.mp4" } };
-                using var request = new HttpRequestMessage(HttpMethod.Post, api.Stream) { Content = form };
-                request.Headers.Authorization = new("Bearer", ServerProcess.Token);
-                var response = await server.Http.SendAsync(request);
-                return (response.StatusCode, response.Headers.RetryAfter, Body: await response.Content.ReadAsStringAsync());
-            },
-            r => r.StatusCode == HttpStatusCode.TooManyRequests,
-            TimeSpan.FromSeconds(20), "the second upload to be refused while the first holds the slot");
-        Assert.NotNull(refused.RetryAfter);
-        using (var body = JsonDocument.Parse(refused.Body))
-        {
+                    using var form = new MultipartFormDataContent { { new ByteArrayContent(new byte[16]), "file", "b.mp4" } };
+                    using var request = new HttpRequestMessage(HttpMethod.Post, api.Stream) { Content = form };
+                    request.Headers.Authorization = new("Bearer", ServerProcess.Token);
+                    var response = await server.Http.SendAsync(request);
+                    return (response.StatusCode, response.Headers.RetryAfter, Body: await response.Content.ReadAsStringAsync());
+                },
+                r => r.StatusCode == HttpStatusCode.TooManyRequests,
+                TimeSpan.FromSeconds(30), "the second upload to be refused while the first holds the slot");
+            Assert.NotNull(refused.RetryAfter);
+            using var body = JsonDocument.Parse(refused.Body);
             StreamApi.AssertEnvelope(HttpStatusCode.TooManyRequests, body.RootElement, "busy upload");
         }
+        finally
+        {
+            held?.Dispose();
+        }
 
-        await stop.CancelAsync();
-        await trickle;
-        held.Close();
         var video = await Poll.UntilAsync(
             async () =>
             {
@@ -174,6 +157,55 @@ public sealed class LimitsTests : IDisposable
                 return false;
             }
         });
+
+    /// <summary>An upload that sends its head and then a trickle of body, above Kestrel's minimum data rate.</summary>
+    private sealed class HeldUpload : IDisposable
+    {
+        private readonly TcpClient _client;
+        private readonly CancellationTokenSource _stop = new();
+
+        private HeldUpload(TcpClient client)
+        {
+            _client = client;
+            var stream = client.GetStream();
+            _ = Task.Run(async () =>
+            {
+                try
+                {
+                    while (!_stop.IsCancellationRequested)
+                    {
+                        await stream.WriteAsync(new byte[4096], _stop.Token);
+                        await Task.Delay(100, _stop.Token);
+                    }
+                }
+                catch (Exception ex) when (ex is OperationCanceledException or IOException or ObjectDisposedException)
+                {
+                }
+            });
+        }
+
+        /// <summary>The server answered it (refused it), so it holds no slot.</summary>
+        public bool Answered => _client.Available > 0;
+
+        public static async Task<HeldUpload> StartAsync(int port, string path)
+        {
+            var client = new TcpClient();
+            await client.ConnectAsync(IPAddress.Loopback, port);
+            const string boundary = "held-boundary";
+            var start = $"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.mp4\"\r\n\r\n";
+            await client.GetStream().WriteAsync(Encoding.ASCII.GetBytes(
+                $"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {ServerProcess.Token}\r\n"
+                + $"Content-Type: multipart/form-data; boundary={boundary}\r\nContent-Length: 10000000\r\n\r\n{start}"));
+            return new HeldUpload(client);
+        }
+
+        public void Dispose()
+        {
+            _stop.Cancel();
+            _client.Dispose();
+            _stop.Dispose();
+        }
+    }
 
     public void Dispose()
     {
