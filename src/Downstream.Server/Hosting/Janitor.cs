@@ -15,6 +15,7 @@ public sealed class Janitor(
     private static readonly TimeSpan Interval = TimeSpan.FromMinutes(1);
     private static readonly TimeSpan StagingMaxAge = TimeSpan.FromHours(6);
     public static readonly TimeSpan OrphanGrace = TimeSpan.FromHours(1);
+    private DateTimeOffset _lastOrphanSweep = DateTimeOffset.MinValue;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -57,7 +58,6 @@ public sealed class Janitor(
                 logger.LogInformation("Removed {Count} stale staging files", removed);
             }
 
-            await SweepOrphansAsync(local, cancellationToken);
         }
         else if (blobs is Storage.S3.S3BlobStore s3)
         {
@@ -67,11 +67,18 @@ public sealed class Janitor(
                 logger.LogInformation("Removed {Count} stale scratch files", removed);
             }
         }
+
+        // Listing every blob is not free on a large bucket: orphans are looked for once per grace period.
+        if (time.GetUtcNow() - _lastOrphanSweep >= OrphanGrace)
+        {
+            _lastOrphanSweep = time.GetUtcNow();
+            await SweepOrphansAsync(cancellationToken);
+        }
     }
 
-    private async Task SweepOrphansAsync(LocalBlobStore local, CancellationToken cancellationToken)
+    private async Task SweepOrphansAsync(CancellationToken cancellationToken)
     {
-        foreach (var batch in local.QuietVideoFolders(OrphanGrace, time.GetUtcNow()).Chunk(500))
+        foreach (var batch in (await blobs.QuietVideosAsync(OrphanGrace, time.GetUtcNow(), cancellationToken)).Chunk(500))
         {
             var existing = await videos.ExistingAsync(batch, cancellationToken);
             foreach (var uid in batch.Where(uid => !existing.Contains(uid)))

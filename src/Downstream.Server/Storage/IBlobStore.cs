@@ -23,6 +23,12 @@ public interface IBlobStore
 
     /// <summary>Deletes every blob whose key starts with <paramref name="prefix"/>.</summary>
     Task DeletePrefixAsync(string prefix, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Uids of the videos (<c>videos/{uid}/...</c>) none of whose blobs changed for <paramref name="quietFor"/>:
+    /// candidates for the janitor's sweep of media whose video no longer exists.
+    /// </summary>
+    Task<IReadOnlyList<string>> QuietVideosAsync(TimeSpan quietFor, DateTimeOffset now, CancellationToken cancellationToken);
 }
 
 public interface IBlobWrite : IAsyncDisposable

@@ -75,6 +75,9 @@ public sealed class LocalBlobStore : IBlobStore
     /// Video folders (<c>videos/{uid}</c>) in which nothing changed for <paramref name="quietFor"/>: candidates for
     /// the janitor's orphan sweep. A file being written keeps its folder out, however long the upload takes.
     /// </summary>
+    public Task<IReadOnlyList<string>> QuietVideosAsync(TimeSpan quietFor, DateTimeOffset now, CancellationToken cancellationToken) =>
+        Task.FromResult(QuietVideoFolders(quietFor, now));
+
     public IReadOnlyList<string> QuietVideoFolders(TimeSpan quietFor, DateTimeOffset now)
     {
         var videos = Path.Combine(_root, "videos");

@@ -57,6 +57,19 @@ public sealed class S3BlobStoreTests : IDisposable
     }
 
     [SkippableFact]
+    public async Task Videos_whose_objects_all_went_quiet_are_found_for_the_janitor()
+    {
+        using var store = await NewStoreAsync();
+        const string a = "11111111111111111111111111111111", b = "22222222222222222222222222222222";
+        await PutAsync(store, $"videos/{a}/source", [1]);
+        await PutAsync(store, $"videos/{a}/downloads/default.mp4", [2]);
+        await PutAsync(store, $"videos/{b}/source", [3]);
+
+        Assert.Empty(await store.QuietVideosAsync(TimeSpan.FromHours(1), DateTimeOffset.UtcNow, CancellationToken.None));
+        Assert.Equal([a, b], (await store.QuietVideosAsync(TimeSpan.FromHours(1), DateTimeOffset.UtcNow.AddHours(2), CancellationToken.None)).Order());
+    }
+
+    [SkippableFact]
     public async Task A_presigned_url_serves_the_object()
     {
         using var store = await NewStoreAsync();

@@ -149,22 +149,29 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
         while (page.IsTruncated == true);
     }
 
-    /// <summary>Keys below <paramref name="prefix"/>, for the janitor.</summary>
-    public async IAsyncEnumerable<string> ListKeysAsync(string prefix, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<string>> QuietVideosAsync(TimeSpan quietFor, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var request = new ListObjectsV2Request { BucketName = _bucket, Prefix = prefix };
+        var newest = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+        var request = new ListObjectsV2Request { BucketName = _bucket, Prefix = "videos/" };
         ListObjectsV2Response page;
         do
         {
             page = await _s3.ListObjectsV2Async(request, cancellationToken);
             foreach (var item in page.S3Objects ?? [])
             {
-                yield return item.Key;
+                var parts = item.Key.Split('/');
+                if (parts.Length >= 3 && Api.Ids.IsValid(parts[1]))
+                {
+                    var modified = item.LastModified is { } time ? new DateTimeOffset(time, TimeSpan.Zero) : now;
+                    newest[parts[1]] = newest.TryGetValue(parts[1], out var seen) && seen > modified ? seen : modified;
+                }
             }
 
             request.ContinuationToken = page.NextContinuationToken;
         }
         while (page.IsTruncated == true);
+
+        return [.. newest.Where(entry => now - entry.Value > quietFor).Select(entry => entry.Key)];
     }
 
     /// <summary>Removes scratch files that a crashed process left behind.</summary>
