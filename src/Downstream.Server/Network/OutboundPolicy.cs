@@ -39,36 +39,29 @@ public sealed class OutboundPolicy(IHostResolver resolver, IOptions<DownstreamOp
     public async Task CheckBeforeFetchAsync(Uri url, CancellationToken cancellationToken)
     {
         CheckUrl(url);
-        IPAddress[] addresses;
-        try
-        {
-            addresses = await resolver.ResolveAsync(url.IdnHost, cancellationToken);
-        }
-        catch (System.Net.Sockets.SocketException)
-        {
-            return;
-        }
-
-        if (addresses.Length > 0)
+        if (await TryResolveAsync(url.IdnHost, cancellationToken) is { Length: > 0 } addresses)
         {
             Allowed(addresses);
         }
     }
 
     /// <summary>The addresses of <paramref name="host"/> the server may connect to; refused when there are none.</summary>
-    public async Task<IPAddress[]> ResolveAllowedAsync(string host, CancellationToken cancellationToken)
+    public async Task<IPAddress[]> ResolveAllowedAsync(string host, CancellationToken cancellationToken) =>
+        await TryResolveAsync(host, cancellationToken) is { Length: > 0 } addresses
+            ? Allowed(addresses)
+            : throw new OutboundRefusedException("The origin's host name could not be resolved.");
+
+    /// <summary>The host's addresses; none when it does not resolve.</summary>
+    private async Task<IPAddress[]> TryResolveAsync(string host, CancellationToken cancellationToken)
     {
-        IPAddress[] addresses;
         try
         {
-            addresses = await resolver.ResolveAsync(host, cancellationToken);
+            return await resolver.ResolveAsync(host, cancellationToken);
         }
         catch (System.Net.Sockets.SocketException)
         {
-            throw new OutboundRefusedException("The origin's host name could not be resolved.");
+            return [];
         }
-
-        return addresses.Length > 0 ? Allowed(addresses) : throw new OutboundRefusedException("The origin's host name could not be resolved.");
     }
 
     private IPAddress[] Allowed(IPAddress[] addresses)

@@ -76,9 +76,9 @@ public sealed class LocalBlobStore : IBlobStore
     /// the janitor's orphan sweep. A file being written keeps its folder out, however long the upload takes.
     /// </summary>
     public Task<IReadOnlyList<string>> QuietVideosAsync(TimeSpan quietFor, DateTimeOffset now, CancellationToken cancellationToken) =>
-        Task.FromResult(QuietVideoFolders(quietFor, now));
+        Task.FromResult<IReadOnlyList<string>>(QuietVideoFolders(quietFor, now));
 
-    public IReadOnlyList<string> QuietVideoFolders(TimeSpan quietFor, DateTimeOffset now)
+    private List<string> QuietVideoFolders(TimeSpan quietFor, DateTimeOffset now)
     {
         var videos = Path.Combine(_root, "videos");
         if (!Directory.Exists(videos))

@@ -32,26 +32,26 @@ public sealed class SqlJobQueue(ISqlDatabase database) : IJobQueue
     public async Task<bool> RenewAsync(Job claim, DateTimeOffset expires, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        return database.Wrote(await connection.ExecuteAsync(new CommandDefinition(
+        return await connection.ExecuteAsync(new CommandDefinition(
             "UPDATE jobs SET lease_expires = @expires WHERE id = @Id AND claim_id = @ClaimId",
-            new { claim.Id, claim.ClaimId, expires = UnixTime.To(expires) }, cancellationToken: cancellationToken))) == 1;
+            new { claim.Id, claim.ClaimId, expires = UnixTime.To(expires) }, cancellationToken: cancellationToken)) == 1;
     }
 
     public async Task<bool> CompleteAsync(Job claim, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        return database.Wrote(await connection.ExecuteAsync(new CommandDefinition(
+        return await connection.ExecuteAsync(new CommandDefinition(
             "DELETE FROM jobs WHERE id = @Id AND claim_id = @ClaimId", new { claim.Id, claim.ClaimId },
-            cancellationToken: cancellationToken))) == 1;
+            cancellationToken: cancellationToken)) == 1;
     }
 
     public async Task<bool> ReleaseAsync(Job claim, DateTimeOffset availableAt, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        return database.Wrote(await connection.ExecuteAsync(new CommandDefinition("""
+        return await connection.ExecuteAsync(new CommandDefinition("""
             UPDATE jobs SET lease_owner = NULL, claim_id = NULL, lease_expires = NULL, available_at = @availableAt
             WHERE id = @Id AND claim_id = @ClaimId
-            """, new { claim.Id, claim.ClaimId, availableAt = UnixTime.To(availableAt) }, cancellationToken: cancellationToken))) == 1;
+            """, new { claim.Id, claim.ClaimId, availableAt = UnixTime.To(availableAt) }, cancellationToken: cancellationToken)) == 1;
     }
 
     internal sealed class JobRow
