@@ -78,6 +78,15 @@ public sealed class Janitor(
 
     private async Task SweepOrphansAsync(CancellationToken cancellationToken)
     {
+        if (blobs is Storage.S3.S3BlobStore s3)
+        {
+            var aborted = await s3.AbortStaleUploadsAsync(StagingMaxAge, time.GetUtcNow(), cancellationToken);
+            if (aborted > 0)
+            {
+                logger.LogInformation("Aborted {Count} multipart uploads left open by stopped nodes", aborted);
+            }
+        }
+
         foreach (var batch in (await blobs.QuietVideosAsync(OrphanGrace, time.GetUtcNow(), cancellationToken)).Chunk(500))
         {
             var existing = await videos.ExistingAsync(batch, cancellationToken);

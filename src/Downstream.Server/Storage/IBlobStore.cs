@@ -36,6 +36,15 @@ public interface IBlobWrite : IAsyncDisposable
     /// <summary>A local file to fill (by a stream or by ffmpeg) before <see cref="CommitAsync"/>.</summary>
     string StagingPath { get; }
 
+    /// <summary>
+    /// Says that the first <paramref name="length"/> bytes of the staging file are written and will not
+    /// change (<paramref name="complete"/>: that is the whole file), so a remote store may start sending
+    /// them while the rest arrives. Optional: <see cref="CommitAsync"/> sends whatever was not sent.
+    /// </summary>
+    void Written(long length, bool complete)
+    {
+    }
+
     /// <summary>Publishes the staging file atomically under the key, replacing any earlier blob.</summary>
     Task<BlobInfo> CommitAsync(CancellationToken cancellationToken);
 }

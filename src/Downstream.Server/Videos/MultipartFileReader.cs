@@ -18,8 +18,9 @@ public static class MultipartFileReader
     private const long MaxOtherPartBytes = 1024 * 1024;
     private const int BatchBytes = 256 * 1024;
 
+    /// <param name="written">Told the length of the file after each write, for stores that send while receiving.</param>
     public static async Task<UploadReader.UploadedFile?> CopyFileFieldAsync(
-        PipeReader reader, string boundary, string target, long maxBytes, CancellationToken cancellationToken)
+        PipeReader reader, string boundary, string target, long maxBytes, Action<long>? written, CancellationToken cancellationToken)
     {
         var dashBoundary = Encoding.ASCII.GetBytes("--" + boundary);
         var delimiter = Encoding.ASCII.GetBytes("\r\n--" + boundary);
@@ -41,18 +42,20 @@ public static class MultipartFileReader
             var (isFile, fileName) = Disposition(headers);
             if (isFile)
             {
-                using var file = File.OpenHandle(target, FileMode.Create, FileAccess.Write, FileShare.None);
-                var length = await CopyUntilAsync(reader, delimiter, file, maxBytes, cancellationToken);
+                // Readable by others: an S3 store sends finished parts of the file while the rest arrives.
+                using var file = File.OpenHandle(target, FileMode.Create, FileAccess.Write, FileShare.Read);
+                var length = await CopyUntilAsync(reader, delimiter, file, maxBytes, written, cancellationToken);
                 return new UploadReader.UploadedFile(string.IsNullOrWhiteSpace(fileName) ? null : Path.GetFileName(fileName), length);
             }
 
-            await CopyUntilAsync(reader, delimiter, null, MaxOtherPartBytes, cancellationToken);
+            await CopyUntilAsync(reader, delimiter, null, MaxOtherPartBytes, null, cancellationToken);
         }
     }
 
     /// <summary>Copies part data up to the delimiter; the bytes that could begin a delimiter wait for more data.</summary>
     private static async Task<long> CopyUntilAsync(
-        PipeReader reader, byte[] delimiter, Microsoft.Win32.SafeHandles.SafeFileHandle? file, long maxBytes, CancellationToken cancellationToken)
+        PipeReader reader, byte[] delimiter, Microsoft.Win32.SafeHandles.SafeFileHandle? file, long maxBytes, Action<long>? written,
+        CancellationToken cancellationToken)
     {
         long total = 0;
         var segments = new List<ReadOnlyMemory<byte>>();
@@ -83,6 +86,7 @@ public static class MultipartFileReader
                 }
 
                 RandomAccess.Write(file, segments, offset);
+                written?.Invoke(total);
             }
 
             if (found is not null)

@@ -14,7 +14,8 @@ public static class UploadReader
 
     public sealed record UploadedFile(string? FileName, long Length);
 
-    public static async Task<UploadedFile> CopyFileFieldAsync(HttpRequest request, string target, long maxBytes, CancellationToken cancellationToken)
+    public static async Task<UploadedFile> CopyFileFieldAsync(
+        HttpRequest request, string target, long maxBytes, Action<long>? written, CancellationToken cancellationToken)
     {
         if (request.Headers.ContainsKey("Tus-Resumable"))
         {
@@ -38,7 +39,7 @@ public static class UploadReader
             limit.MaxRequestBodySize = maxBytes + MultipartOverhead;
         }
 
-        return await MultipartFileReader.CopyFileFieldAsync(request.BodyReader, boundary.ToString(), target, maxBytes, cancellationToken)
+        return await MultipartFileReader.CopyFileFieldAsync(request.BodyReader, boundary.ToString(), target, maxBytes, written, cancellationToken)
             ?? throw ApiErrors.BadRequest("The multipart body has no field 'file'.");
     }
 

@@ -44,7 +44,11 @@ public sealed class VideoService(
         var now = time.GetUtcNow();
         var video = NewVideo(accountId, VideoStates.Queued, now);
         await using var source = await blobs.BeginWriteAsync(VideoKeys.Source(video.Uid), cancellationToken);
-        var file = await UploadReader.CopyFileFieldAsync(request, source.StagingPath, options.Value.MaxUploadBytes, cancellationToken);
+        var file = await UploadReader.CopyFileFieldAsync(
+            request, source.StagingPath, options.Value.MaxUploadBytes, length => source.Written(length, complete: false), cancellationToken);
+
+        // An S3 store sends the last part while ffprobe reads the file.
+        source.Written(file.Length, complete: true);
         if (file.FileName is not null)
         {
             video = video with { Meta = new JsonObject { ["name"] = file.FileName }.ToJsonString(), Name = file.FileName };

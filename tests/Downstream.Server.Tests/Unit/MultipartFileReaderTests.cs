@@ -1,4 +1,5 @@
 using System.IO.Pipelines;
+using System.Security.Cryptography;
 using System.Text;
 using Downstream.Server.Api;
 using Downstream.Server.Tests.Support;
@@ -20,7 +21,7 @@ public sealed class MultipartFileReaderTests : IDisposable
     }
 
     /// <summary>Feeds the body in small pieces, so the boundary falls across reads and segments.</summary>
-    private async Task<UploadReader.UploadedFile?> ReadAsync(byte[] body, int chunk, long maxBytes = long.MaxValue)
+    private async Task<UploadReader.UploadedFile?> ReadAsync(byte[] body, int chunk, long maxBytes = long.MaxValue, Action<long>? written = null)
     {
         var pipe = new Pipe(new PipeOptions(minimumSegmentSize: 16));
         var writing = Task.Run(async () =>
@@ -34,13 +35,26 @@ public sealed class MultipartFileReaderTests : IDisposable
         });
         try
         {
-            return await MultipartFileReader.CopyFileFieldAsync(pipe.Reader, Boundary, _dir.File("out"), maxBytes, CancellationToken.None);
+            return await MultipartFileReader.CopyFileFieldAsync(pipe.Reader, Boundary, _dir.File("out"), maxBytes, written, CancellationToken.None);
         }
         finally
         {
             await pipe.Reader.CompleteAsync();
             await writing.WaitAsync(TimeSpan.FromSeconds(5)).ContinueWith(_ => { }, TaskScheduler.Default);
         }
+    }
+
+    [Fact]
+    public async Task Progress_is_reported_only_for_bytes_already_in_the_file_and_ends_at_its_length()
+    {
+        var file = RandomNumberGenerator.GetBytes(3 * 1024 * 1024);
+        var reports = new List<(long Reported, long OnDisk)>();
+        var result = await ReadAsync(Body(file), 64 * 1024, written: length => reports.Add((length, new FileInfo(_dir.File("out")).Length)));
+        Assert.Equal(file.LongLength, result!.Length);
+        Assert.True(reports.Count > 1, "progress is reported while the file arrives");
+        Assert.All(reports, r => Assert.True(r.Reported <= r.OnDisk, $"{r.Reported} reported with {r.OnDisk} on disk"));
+        Assert.Equal(reports.Select(r => r.Reported).Order(), reports.Select(r => r.Reported));
+        Assert.Equal(file.LongLength, reports[^1].Reported);
     }
 
     [Theory]

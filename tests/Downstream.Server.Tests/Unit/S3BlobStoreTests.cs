@@ -57,6 +57,77 @@ public sealed class S3BlobStoreTests : IDisposable
     }
 
     [SkippableFact]
+    public async Task A_write_reported_as_it_grows_sends_parts_before_commit_and_shows_the_object_only_at_commit()
+    {
+        const long part = 5 * 1024 * 1024;
+        using var store = await NewStoreAsync(part);
+        var bytes = RandomNumberGenerator.GetBytes((int)(2.5 * part));
+        await using var write = await store.BeginWriteAsync("videos/d/source", CancellationToken.None);
+        await using (var file = new FileStream(write.StagingPath, FileMode.Create, FileAccess.Write, FileShare.Read))
+        {
+            for (var offset = 0; offset < bytes.Length; offset += 1024 * 1024)
+            {
+                await file.WriteAsync(bytes.AsMemory(offset, Math.Min(1024 * 1024, bytes.Length - offset)));
+                await file.FlushAsync();
+                write.Written(file.Length, complete: false);
+            }
+        }
+
+        // The whole parts are on their way (or there) before the file is declared complete.
+        var upload = await Poll.UntilAsync(() => OpenUploadAsync(store, "videos/d/source"), u => u is not null, TimeSpan.FromSeconds(30), "a multipart upload to start");
+        await Poll.UntilAsync(async () => (await store.Client.ListPartsAsync(store.Bucket, "videos/d/source", upload!.UploadId)).Parts?.Count ?? 0,
+            n => n == 2, TimeSpan.FromSeconds(30), "the two whole parts to arrive");
+        Assert.Null(await store.GetAsync("videos/d/source", CancellationToken.None));
+
+        write.Written(bytes.Length, complete: true);
+        await write.CommitAsync(CancellationToken.None);
+        await using var local = await store.OpenLocalAsync("videos/d/source", CancellationToken.None);
+        Assert.Equal(bytes, await File.ReadAllBytesAsync(local!.Path));
+        Assert.Null(await OpenUploadAsync(store, "videos/d/source"));
+    }
+
+    [SkippableFact]
+    public async Task An_abandoned_streamed_write_aborts_its_upload_and_leaves_nothing()
+    {
+        const long part = 5 * 1024 * 1024;
+        using var store = await NewStoreAsync(part);
+        await using (var write = await store.BeginWriteAsync("videos/e/source", CancellationToken.None))
+        {
+            await File.WriteAllBytesAsync(write.StagingPath, RandomNumberGenerator.GetBytes((int)(1.5 * part)));
+            write.Written(part + 1, complete: false);
+            await Poll.UntilAsync(() => OpenUploadAsync(store, "videos/e/source"), u => u is not null, TimeSpan.FromSeconds(30), "a multipart upload to start");
+        }
+
+        Assert.Null(await OpenUploadAsync(store, "videos/e/source"));
+        Assert.Null(await store.GetAsync("videos/e/source", CancellationToken.None));
+        Assert.Empty(Directory.GetFiles(_scratch.Path));
+    }
+
+    [SkippableFact]
+    public async Task Multipart_uploads_left_open_by_a_crash_are_aborted_once_old()
+    {
+        using var store = await NewStoreAsync();
+        await store.Client.InitiateMultipartUploadAsync(store.Bucket, "videos/g/source");
+        Assert.Equal(0, await store.AbortStaleUploadsAsync(TimeSpan.FromDays(1), DateTimeOffset.UtcNow, CancellationToken.None));
+        Assert.NotNull(await OpenUploadAsync(store, "videos/g/source"));
+        Assert.Equal(1, await store.AbortStaleUploadsAsync(TimeSpan.FromDays(1), DateTimeOffset.UtcNow.AddDays(2), CancellationToken.None));
+        Assert.Null(await OpenUploadAsync(store, "videos/g/source"));
+    }
+
+    [SkippableFact]
+    public async Task A_staging_file_that_grew_after_it_was_reported_complete_is_not_published()
+    {
+        const long part = 5 * 1024 * 1024;
+        using var store = await NewStoreAsync(part);
+        await using var write = await store.BeginWriteAsync("videos/f/source", CancellationToken.None);
+        await File.WriteAllBytesAsync(write.StagingPath, new byte[part + 10]);
+        write.Written(part + 10, complete: true);
+        await File.AppendAllTextAsync(write.StagingPath, "more");
+        await Assert.ThrowsAsync<InvalidOperationException>(() => write.CommitAsync(CancellationToken.None));
+        Assert.Null(await store.GetAsync("videos/f/source", CancellationToken.None));
+    }
+
+    [SkippableFact]
     public async Task Videos_whose_objects_all_went_quiet_are_found_for_the_janitor()
     {
         using var store = await NewStoreAsync();
@@ -83,12 +154,20 @@ public sealed class S3BlobStoreTests : IDisposable
         Assert.Contains("x.m4a", response.Content.Headers.ContentDisposition?.ToString() ?? "", StringComparison.Ordinal);
     }
 
-    private async Task<S3BlobStore> NewStoreAsync()
+    private async Task<S3BlobStore> NewStoreAsync(long? partSize = null)
     {
         Skip.If(Backends.S3Endpoint is null, "needs the test RADOS Gateway (scripts/test starts it)");
-        var store = new S3BlobStore(S3BlobStore.CreateClient(Backends.S3Endpoint!, "us-east-1"), $"t-{Guid.NewGuid():N}", _scratch.Path);
+        var client = S3BlobStore.CreateClient(Backends.S3Endpoint!, "us-east-1");
+        var bucket = $"t-{Guid.NewGuid():N}";
+        var store = partSize is { } size ? new S3BlobStore(client, bucket, _scratch.Path, size, size) : new S3BlobStore(client, bucket, _scratch.Path);
         await store.EnsureBucketAsync(CancellationToken.None);
         return store;
+    }
+
+    private static async Task<Amazon.S3.Model.MultipartUpload?> OpenUploadAsync(S3BlobStore store, string key)
+    {
+        var uploads = await store.Client.ListMultipartUploadsAsync(new Amazon.S3.Model.ListMultipartUploadsRequest { BucketName = store.Bucket, Prefix = key });
+        return uploads.MultipartUploads?.FirstOrDefault(u => u.Key == key);
     }
 
     private static async Task PutAsync(S3BlobStore store, string key, byte[] bytes)

@@ -13,19 +13,26 @@ namespace Downstream.Server.Storage.S3;
 /// </summary>
 public sealed class S3BlobStore : IBlobStore, IDisposable
 {
-    private const long MultipartThreshold = 64L * 1024 * 1024;
-    private const long PartSize = 16L * 1024 * 1024;
+    private const int PartsInFlight = 4;
     private readonly IAmazonS3 _s3;
     private readonly string _bucket;
     private readonly string _scratch;
 
-    public S3BlobStore(IAmazonS3 s3, string bucket, string scratchDir)
+    /// <param name="partSize">Multipart part size (16 MiB; S3 allows 5 MiB to 5 GiB).</param>
+    /// <param name="multipartThreshold">Files from this size (64 MiB) go up in parts, the rest in one PUT.</param>
+    public S3BlobStore(IAmazonS3 s3, string bucket, string scratchDir, long partSize = 16L * 1024 * 1024, long multipartThreshold = 64L * 1024 * 1024)
     {
         _s3 = s3;
         _bucket = bucket;
         _scratch = Path.GetFullPath(scratchDir);
+        PartSize = partSize;
+        MultipartThreshold = Math.Max(multipartThreshold, partSize);
         Directory.CreateDirectory(_scratch);
     }
+
+    public long PartSize { get; }
+
+    public long MultipartThreshold { get; }
 
     public string Bucket => _bucket;
 
@@ -174,6 +181,32 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
         return [.. newest.Where(entry => now - entry.Value > quietFor).Select(entry => entry.Key)];
     }
 
+    /// <summary>Aborts multipart uploads a crashed process left open, so their parts stop taking space.</summary>
+    public async Task<int> AbortStaleUploadsAsync(TimeSpan olderThan, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var aborted = 0;
+        var request = new ListMultipartUploadsRequest { BucketName = _bucket };
+        ListMultipartUploadsResponse page;
+        do
+        {
+            page = await _s3.ListMultipartUploadsAsync(request, cancellationToken);
+            foreach (var upload in page.MultipartUploads ?? [])
+            {
+                if (upload.Initiated is { } initiated && now - new DateTimeOffset(initiated, TimeSpan.Zero) > olderThan)
+                {
+                    await _s3.AbortMultipartUploadAsync(new AbortMultipartUploadRequest { BucketName = _bucket, Key = upload.Key, UploadId = upload.UploadId }, cancellationToken);
+                    aborted++;
+                }
+            }
+
+            request.KeyMarker = page.NextKeyMarker;
+            request.UploadIdMarker = page.NextUploadIdMarker;
+        }
+        while (page.IsTruncated == true);
+
+        return aborted;
+    }
+
     /// <summary>Removes scratch files that a crashed process left behind.</summary>
     public int DeleteStaleScratchFiles(TimeSpan olderThan, DateTimeOffset now)
     {
@@ -202,7 +235,7 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
         else
         {
             // Parts are read from the file as they are sent: memory stays at a few parts, whatever the size.
-            using var transfer = new TransferUtility(_s3, new TransferUtilityConfig { ConcurrentServiceRequests = 4 });
+            using var transfer = new TransferUtility(_s3, new TransferUtilityConfig { ConcurrentServiceRequests = PartsInFlight });
             await transfer.UploadAsync(new TransferUtilityUploadRequest { BucketName = _bucket, Key = key, FilePath = path, PartSize = PartSize }, cancellationToken);
         }
 
@@ -211,28 +244,155 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
 
     public void Dispose() => _s3.Dispose();
 
+    /// <summary>
+    /// A staging file published at commit. When the writer reports progress (<see cref="Written"/>) and the
+    /// file reaches the multipart threshold, whole parts go up while the rest is still arriving, read from
+    /// the file (never buffered); S3 shows the object only when the upload is completed at commit, and an
+    /// abandoned write aborts its upload.
+    /// </summary>
     private sealed class S3Write(S3BlobStore store, string key, string staging) : IBlobWrite
     {
+        private readonly List<Task<PartETag>> _parts = [];
+        private readonly SemaphoreSlim _inFlight = new(PartsInFlight);
+        private readonly CancellationTokenSource _abort = new();
+        private Task<string>? _uploadId;
+        private long _sent;
+        private bool _complete;
         private bool _committed;
 
         public string StagingPath => staging;
 
-        public async Task<BlobInfo> CommitAsync(CancellationToken cancellationToken)
+        public void Written(long length, bool complete)
         {
-            var blob = await store.UploadAsync(key, staging, cancellationToken);
-            _committed = true;
-            File.Delete(staging);
-            return blob;
+            if (_complete)
+            {
+                return;
+            }
+
+            if (_uploadId is null && length < store.MultipartThreshold)
+            {
+                // Too small for parts so far; a file that ends here goes up in one PUT at commit.
+                return;
+            }
+
+            _uploadId ??= StartAsync();
+            while (length - _sent >= store.PartSize || (complete && length > _sent))
+            {
+                var size = Math.Min(store.PartSize, length - _sent);
+                _parts.Add(SendPartAsync(_parts.Count + 1, _sent, size));
+                _sent += size;
+            }
+
+            _complete = complete;
         }
 
-        public ValueTask DisposeAsync()
+        public async Task<BlobInfo> CommitAsync(CancellationToken cancellationToken)
+        {
+            var length = new FileInfo(staging).Length;
+            if (_uploadId is null)
+            {
+                var blob = await store.UploadAsync(key, staging, cancellationToken);
+                _committed = true;
+                File.Delete(staging);
+                return blob;
+            }
+
+            Written(length, complete: true);
+            if (length != _sent)
+            {
+                throw new InvalidOperationException($"The staging file of {key} changed after it was reported complete ({_sent} bytes sent, {length} now).");
+            }
+
+            var parts = await Task.WhenAll(_parts).WaitAsync(cancellationToken);
+            await store._s3.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
+            {
+                BucketName = store._bucket,
+                Key = key,
+                UploadId = await _uploadId,
+                PartETags = [.. parts],
+            }, cancellationToken);
+            _committed = true;
+            File.Delete(staging);
+            return new BlobInfo(null, length, DateTimeOffset.UtcNow);
+        }
+
+        public async ValueTask DisposeAsync()
         {
             if (!_committed)
             {
+                await _abort.CancelAsync();
+                await AbortAsync();
                 File.Delete(staging);
             }
 
-            return ValueTask.CompletedTask;
+            _abort.Dispose();
+            _inFlight.Dispose();
+        }
+
+        /// <summary>Not cancelled by an abandoned write: once the upload exists, its id is needed to abort it.</summary>
+        private async Task<string> StartAsync()
+        {
+            var started = await store._s3.InitiateMultipartUploadAsync(
+                new InitiateMultipartUploadRequest { BucketName = store._bucket, Key = key }, CancellationToken.None);
+            return started.UploadId;
+        }
+
+        private async Task<PartETag> SendPartAsync(int number, long offset, long size)
+        {
+            var uploadId = await _uploadId!;
+            await _inFlight.WaitAsync(_abort.Token);
+            try
+            {
+                var sent = await store._s3.UploadPartAsync(new UploadPartRequest
+                {
+                    BucketName = store._bucket,
+                    Key = key,
+                    UploadId = uploadId,
+                    PartNumber = number,
+                    FilePath = staging,
+                    FilePosition = offset,
+                    PartSize = size,
+                }, _abort.Token);
+                return new PartETag(number, sent.ETag);
+            }
+            finally
+            {
+                _inFlight.Release();
+            }
+        }
+
+        /// <summary>Stops the parts in flight and aborts the upload, so the bucket keeps no stray parts.</summary>
+        private async Task AbortAsync()
+        {
+            if (_uploadId is null)
+            {
+                return;
+            }
+
+            try
+            {
+                await Task.WhenAll(_parts);
+            }
+            catch
+            {
+                // Cancelled or failed parts: the abort below removes whatever did arrive.
+            }
+
+            try
+            {
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+                await store._s3.AbortMultipartUploadAsync(new AbortMultipartUploadRequest
+                {
+                    BucketName = store._bucket,
+                    Key = key,
+                    UploadId = await _uploadId,
+                }, timeout.Token);
+            }
+            catch
+            {
+                // Best effort: the upload never started, or the store is unreachable. A bucket lifecycle rule
+                // for incomplete multipart uploads removes what is left (docs/deploy.md).
+            }
         }
     }
 
