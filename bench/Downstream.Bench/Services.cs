@@ -91,11 +91,12 @@ public sealed class Services(string root, string work)
 
     private string BaselineDll => Path.Combine(root, "bench", "Downstream.Bench.Baseline", "bin", "Release", "net10.0", "Downstream.Bench.Baseline.dll");
 
-    public Task<Service> ServerAsync(string dataDir, int? port = null)
+    /// <param name="environment">More settings, such as the PostgreSQL and S3 ones.</param>
+    public Task<Service> ServerAsync(string dataDir, int? port = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         var chosen = port ?? Processes.FreePort();
         Directory.CreateDirectory(dataDir);
-        return Service.StartAsync("server", "dotnet", [ServerDll], new Dictionary<string, string>
+        var settings = new Dictionary<string, string>
         {
             ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{chosen}",
             ["DOWNSTREAM_DATA_DIR"] = dataDir,
@@ -104,7 +105,13 @@ public sealed class Services(string root, string work)
             ["DOWNSTREAM_WORKER_CONCURRENCY"] = "1",
             ["DOWNSTREAM_JOB_POLL_INTERVAL"] = "00:00:00.100",
             ["Logging__LogLevel__Default"] = "Warning",
-        }, chosen, "/health");
+        };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            settings[name] = value;
+        }
+
+        return Service.StartAsync("server", "dotnet", [ServerDll], settings, chosen, "/health");
     }
 
     public Task<Service> BaselineAsync(string bodyFile, string sinkDir)

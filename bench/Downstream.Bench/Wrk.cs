@@ -9,9 +9,21 @@ public sealed record WrkResult(double RequestsPerSecond, double BytesPerSecond, 
 /// <summary>Runs wrk (bounded in time, loopback only) and reads its report.</summary>
 public static partial class Wrk
 {
-    public static async Task<WrkResult> RunAsync(string url, int connections, int seconds, params string[] headers)
+    public static Task<WrkResult> RunAsync(string url, int connections, int seconds, params string[] headers) =>
+        RunAsync(url, null, connections, seconds, headers);
+
+    /// <summary>A run whose requests a Lua script makes (its <c>request</c> function), against <paramref name="baseUrl"/>.</summary>
+    public static Task<WrkResult> RunScriptAsync(string baseUrl, string script, int connections, int seconds, params string[] headers) =>
+        RunAsync(baseUrl, script, connections, seconds, headers);
+
+    private static async Task<WrkResult> RunAsync(string url, string? script, int connections, int seconds, string[] headers)
     {
         var arguments = new List<string> { "-t", "2", "-c", connections.ToString(CultureInfo.InvariantCulture), "-d", $"{seconds}s", "--latency", "--timeout", "10s" };
+        if (script is not null)
+        {
+            arguments.AddRange(["-s", script]);
+        }
+
         foreach (var header in headers)
         {
             arguments.AddRange(["-H", header]);

@@ -42,6 +42,9 @@ public sealed record VideoListParams : AccountParams
     public string? Search { get; init; }
 
     public string? Creator { get; init; }
+
+    /// <summary>Ask for <see cref="VideoListResponse.Total"/> and <see cref="VideoListResponse.Range"/>, which cost a count of the matching videos.</summary>
+    public bool? IncludeCounts { get; init; }
 }
 
 public sealed record VideoEditParams : AccountParams

@@ -44,6 +44,7 @@ public sealed class StreamService
         Add("status", parameters.Status?.Value);
         Add("search", parameters.Search);
         Add("creator", parameters.Creator);
+        Add("include_counts", parameters.IncludeCounts switch { true => "true", false => "false", null => null });
         var path = Paths.Stream(parameters.AccountId) + (query.Count > 0 ? "?" + string.Join('&', query) : "");
         var envelope = await _transport.SendAsync(HttpMethod.Get, path, null, cancellationToken).ConfigureAwait(false);
         var videos = envelope.Result.ValueKind == JsonValueKind.Array ? envelope.Result.Deserialize(ClientJsonContext.Default.ListVideo)! : [];

@@ -48,14 +48,23 @@ public sealed class BlobRangeStream(IBlobStore blobs, string key, long length, H
             _bodyEnd = _position + count;
         }
 
-        var read = await _body.ReadAsync(buffer[..(int)Math.Min(buffer.Length, _bodyEnd - _position)], cancellationToken);
-        if (read == 0)
+        // Fill the caller's buffer: the store's socket gives a few KiB per read, and each read handed back
+        // is a write (and a send) to the client.
+        var size = (int)Math.Min(buffer.Length, _bodyEnd - _position);
+        var filled = 0;
+        while (filled < size)
         {
-            throw new IOException($"The store ended {key} at {_position} of {length} bytes.");
+            var read = await _body.ReadAsync(buffer[filled..size], cancellationToken);
+            if (read == 0)
+            {
+                throw new IOException($"The store ended {key} at {_position + filled} of {length} bytes.");
+            }
+
+            filled += read;
         }
 
-        _position += read;
-        return read;
+        _position += filled;
+        return filled;
     }
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>

@@ -40,6 +40,9 @@ public sealed record VideoQuery
 
     public bool Ascending { get; init; }
 
+    /// <summary>Count the matching videos too (<c>include_counts=true</c>): a scan of them, so only on request.</summary>
+    public bool IncludeCounts { get; init; }
+
     public DateTimeOffset? Before { get; init; }
 
     public DateTimeOffset? After { get; init; }
@@ -58,4 +61,6 @@ public sealed record VideoQuery
 /// <param name="Videos">The page.</param>
 /// <param name="Range">Videos matching the filters from the cursor on, this page included.</param>
 /// <param name="Total">Videos matching the filters, whatever the cursor.</param>
-public sealed record VideoPage(IReadOnlyList<Video> Videos, int Range, int Total);
+/// <param name="Range">Videos matching on the cursor's side; null unless counts were asked for.</param>
+/// <param name="Total">Videos matching the filters; null unless counts were asked for.</param>
+public sealed record VideoPage(IReadOnlyList<Video> Videos, int? Range, int? Total);

@@ -81,11 +81,14 @@ public sealed record VideoStatusDto(string State, string PctComplete, string Err
 
 public sealed record VideoInputDto(int Width, int Height);
 
-/// <summary>The list answer: the envelope plus Cloudflare's top-level <c>range</c> and <c>total</c>.</summary>
+/// <summary>
+/// The list answer: the envelope plus Cloudflare's optional top-level <c>range</c> and <c>total</c>, present
+/// when the request says <c>include_counts=true</c> (counting is a scan of the matching videos).
+/// </summary>
 public sealed record VideoListEnvelope(
     [property: JsonPropertyName("result")] IReadOnlyList<VideoDto> Result,
     [property: JsonPropertyName("success")] bool Success,
     [property: JsonPropertyName("errors")] IReadOnlyList<Api.ApiMessage> Errors,
     [property: JsonPropertyName("messages")] IReadOnlyList<Api.ApiMessage> Messages,
-    [property: JsonPropertyName("range")] int Range,
-    [property: JsonPropertyName("total")] int Total);
+    [property: JsonPropertyName("range"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Range,
+    [property: JsonPropertyName("total"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Total);

@@ -11,6 +11,7 @@ public static class VideoQueryParser
     {
         Limit = Int(query, "limit", 1, 1000) ?? 1000,
         Ascending = Bool(query, "asc") ?? false,
+        IncludeCounts = Bool(query, "include_counts") ?? false,
         Before = Date(query, "before"),
         After = Date(query, "after"),
         Start = Date(query, "start"),

@@ -76,7 +76,7 @@ public sealed class ClientContractTests(ServerFixture fixture)
     {
         using var client = Client();
         var video = await client.Stream.Upload(await fixture.Media.H264AacAsync(), new VideoUploadParams { AccountId = Account, FileName = "listed.mp4" });
-        var page = await client.Stream.List(new VideoListParams { AccountId = Account, Limit = 1000, Search = "listed" });
+        var page = await client.Stream.List(new VideoListParams { AccountId = Account, Limit = 1000, Search = "listed", IncludeCounts = true });
         Assert.Contains(page.Videos, v => v.Uid == video.Uid);
         Assert.True(page.Total >= 1);
 

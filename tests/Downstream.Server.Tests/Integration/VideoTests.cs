@@ -82,20 +82,25 @@ public sealed class VideoTests(ServerFixture fixture)
             uids.Add(video.GetProperty("uid").GetString()!);
         }
 
-        var (status, body) = await _api.SendAsync(HttpMethod.Get, $"{_api.Stream}?search={marker}&asc=true");
+        var (status, body) = await _api.SendAsync(HttpMethod.Get, $"{_api.Stream}?search={marker}&asc=true&include_counts=true");
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal(uids, body.GetProperty("result").EnumerateArray().Select(v => v.GetProperty("uid").GetString()));
         Assert.Equal(3, body.GetProperty("total").GetInt32());
         Assert.Equal(3, body.GetProperty("range").GetInt32());
 
         (_, body) = await _api.SendAsync(HttpMethod.Get, $"{_api.Stream}?search={marker}&limit=2");
+        Assert.False(body.TryGetProperty("total", out _), "counts only on request");
+        Assert.False(body.TryGetProperty("range", out _), "counts only on request");
         Assert.Equal(uids.AsEnumerable().Reverse().Take(2), body.GetProperty("result").EnumerateArray().Select(v => v.GetProperty("uid").GetString()));
 
         var oldest = body.GetProperty("result")[1].GetProperty("created").GetString();
-        (_, body) = await _api.SendAsync(HttpMethod.Get, $"{_api.Stream}?search={marker}&before={Uri.EscapeDataString(oldest!)}");
+        (_, body) = await _api.SendAsync(HttpMethod.Get, $"{_api.Stream}?search={marker}&before={Uri.EscapeDataString(oldest!)}&include_counts=true");
         Assert.Equal([uids[0]], body.GetProperty("result").EnumerateArray().Select(v => v.GetProperty("uid").GetString()));
         Assert.Equal(1, body.GetProperty("range").GetInt32());
         Assert.Equal(3, body.GetProperty("total").GetInt32());
+
+        (status, _) = await _api.SendAsync(HttpMethod.Get, $"{_api.Stream}?include_counts=yes");
+        Assert.Equal(HttpStatusCode.BadRequest, status);
 
         (_, body) = await _api.SendAsync(HttpMethod.Get, $"{_api.Stream}?search={marker}&status=error");
         Assert.Equal(0, body.GetProperty("result").GetArrayLength());

@@ -80,13 +80,20 @@ public sealed class MultiNodeTests : IAsyncLifetime
         var shared = await Backends.ForDataDirAsync(Path.Combine(Path.GetTempPath(), $"cluster-{Guid.NewGuid():N}"));
         async Task<ServerProcess> Node(string role)
         {
+            // The sample unit's settings; the port and the data folder are the test's own, and the unit's
+            // EnvironmentFile (the shared database and bucket) is the test backend's.
+            var unit = SystemdUnit.Read($"downstream-{role}.service");
+            Assert.EndsWith("Downstream.Server.dll", unit.ExecStart, StringComparison.Ordinal);
+            Assert.Equal(role, unit.Environment["DOWNSTREAM_ROLE"]);
             var dir = new TempDir($"downstream-{role}");
             _dirs.Add(dir);
-            var node = await ServerProcess.StartAsync(dir.Path, new Dictionary<string, string>(shared)
+            var settings = new Dictionary<string, string>(shared);
+            foreach (var (name, value) in unit.Environment.Where(e => e.Key is not ("ASPNETCORE_URLS" or "DOWNSTREAM_DATA_DIR")))
             {
-                ["DOWNSTREAM_ROLE"] = role,
-                ["DOWNSTREAM_WORKER_CONCURRENCY"] = "1",
-            });
+                settings[name] = value;
+            }
+
+            var node = await ServerProcess.StartAsync(dir.Path, settings);
             _nodes.Add(node);
             return node;
         }

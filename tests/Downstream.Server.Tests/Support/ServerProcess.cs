@@ -179,14 +179,19 @@ public sealed class ServerProcess : IAsyncDisposable
     public static string ServerDll()
     {
         var configuration = typeof(ServerProcess).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Release";
+        var dll = Path.Combine(RepositoryRoot(), "src", "Downstream.Server", "bin", configuration, "net10.0", "Downstream.Server.dll");
+        return File.Exists(dll) ? dll : throw new FileNotFoundException("Build the server first.", dll);
+    }
+
+    /// <summary>The folder holding Downstream.slnx, above the test binaries.</summary>
+    public static string RepositoryRoot()
+    {
         var directory = new DirectoryInfo(AppContext.BaseDirectory);
         while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Downstream.slnx")))
         {
             directory = directory.Parent;
         }
 
-        var dll = Path.Combine(directory?.FullName ?? throw new InvalidOperationException("Downstream.slnx not found above the test folder."),
-            "src", "Downstream.Server", "bin", configuration, "net10.0", "Downstream.Server.dll");
-        return File.Exists(dll) ? dll : throw new FileNotFoundException("Build the server first.", dll);
+        return directory?.FullName ?? throw new InvalidOperationException("Downstream.slnx not found above the test folder.");
     }
 }

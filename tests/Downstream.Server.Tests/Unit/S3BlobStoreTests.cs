@@ -37,10 +37,33 @@ public sealed class S3BlobStoreTests : IDisposable
 
         Assert.Empty(Directory.GetFiles(_scratch.Path));
         Assert.Null(await store.OpenLocalAsync("videos/a/missing", CancellationToken.None));
+        await Assert.ThrowsAsync<FileNotFoundException>(() => store.OpenRangeAsync("videos/a/missing", 0, 10, CancellationToken.None));
 
         await store.DeletePrefixAsync("videos/a/", CancellationToken.None);
         Assert.Null(await store.GetAsync("videos/a/source", CancellationToken.None));
         Assert.Null(await store.GetAsync("videos/a/downloads/default.mp4", CancellationToken.None));
+    }
+
+    [SkippableFact]
+    public async Task A_ranged_read_whose_kept_url_is_refused_signs_a_new_one_and_sees_a_replaced_object()
+    {
+        using var store = await NewStoreAsync();
+        var first = RandomNumberGenerator.GetBytes(100_000);
+        await PutAsync(store, "videos/h/downloads/default.mp4", first);
+        Assert.Equal(first.AsSpan(10, 1000).ToArray(), await ReadRangeAsync(store, "videos/h/downloads/default.mp4", 10, 1000));
+
+        store.SpoilReadUrl("videos/h/downloads/default.mp4");
+        var second = RandomNumberGenerator.GetBytes(100_000);
+        await PutAsync(store, "videos/h/downloads/default.mp4", second);
+        Assert.Equal(second.AsSpan(10, 1000).ToArray(), await ReadRangeAsync(store, "videos/h/downloads/default.mp4", 10, 1000));
+    }
+
+    private static async Task<byte[]> ReadRangeAsync(S3BlobStore store, string key, long offset, long count)
+    {
+        await using var range = await store.OpenRangeAsync(key, offset, count, CancellationToken.None);
+        using var copy = new MemoryStream();
+        await range.CopyToAsync(copy);
+        return copy.ToArray();
     }
 
     [SkippableFact]

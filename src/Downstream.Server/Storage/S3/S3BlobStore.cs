@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using System.Net;
+using System.Net.Http.Headers;
 using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
@@ -14,6 +16,23 @@ namespace Downstream.Server.Storage.S3;
 public sealed class S3BlobStore : IBlobStore, IDisposable
 {
     private const int PartsInFlight = 4;
+    private const int MaxReadUrls = 10_000;
+    private static readonly TimeSpan ReadUrlLifetime = TimeSpan.FromHours(1);
+    private static readonly TimeSpan ReadUrlReuse = TimeSpan.FromMinutes(45);
+
+    // Ranged reads for delivery go as plain GETs to presigned URLs, each kept for a while: the SDK's
+    // request pipeline costs several times the CPU of the GET itself (docs/performance.md).
+    private readonly HttpClient _reads = new(new SocketsHttpHandler
+    {
+        PooledConnectionIdleTimeout = TimeSpan.FromMinutes(1),
+        AutomaticDecompression = DecompressionMethods.None,
+        ConnectTimeout = TimeSpan.FromSeconds(10),
+    })
+    {
+        Timeout = Timeout.InfiniteTimeSpan,
+    };
+
+    private readonly ConcurrentDictionary<string, (string Url, DateTime Until)> _readUrls = new(StringComparer.Ordinal);
     private readonly IAmazonS3 _s3;
     private readonly string _bucket;
     private readonly string _scratch;
@@ -108,17 +127,50 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
 
     public async Task<Stream> OpenRangeAsync(string key, long offset, long count, CancellationToken cancellationToken)
     {
-        try
+        for (var attempt = 0; ; attempt++)
         {
-            var response = await _s3.GetObjectAsync(
-                new GetObjectRequest { BucketName = _bucket, Key = key, ByteRange = new ByteRange(offset, offset + count - 1) }, cancellationToken);
-            return new ResponseStream(response);
-        }
-        catch (AmazonS3Exception ex) when (ex.StatusCode == HttpStatusCode.NotFound)
-        {
-            throw new FileNotFoundException($"No object {key}", key, ex);
+            using var request = new HttpRequestMessage(HttpMethod.Get, await ReadUrlAsync(key, fresh: attempt > 0));
+            request.Headers.Range = new RangeHeaderValue(offset, offset + count - 1);
+            var response = await _reads.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            if (response.StatusCode == HttpStatusCode.PartialContent || (response.StatusCode == HttpStatusCode.OK && offset == 0))
+            {
+                return new ResponseStream(await response.Content.ReadAsStreamAsync(cancellationToken), response);
+            }
+
+            response.Dispose();
+            switch (response.StatusCode)
+            {
+                case HttpStatusCode.NotFound:
+                    throw new FileNotFoundException($"No object {key}", key);
+                case HttpStatusCode.Forbidden when attempt == 0:
+                    // The kept URL has expired early (a clock step, rotated keys): sign a new one once.
+                    continue;
+                default:
+                    throw new IOException($"The store answered {(int)response.StatusCode} to a ranged read of {key}.");
+            }
         }
     }
+
+    private async Task<string> ReadUrlAsync(string key, bool fresh)
+    {
+        var now = DateTime.UtcNow;
+        if (!fresh && _readUrls.TryGetValue(key, out var kept) && kept.Until > now)
+        {
+            return kept.Url;
+        }
+
+        var url = await PresignAsync(key, ReadUrlLifetime, null, now);
+        if (_readUrls.Count >= MaxReadUrls)
+        {
+            _readUrls.Clear();
+        }
+
+        _readUrls[key] = (url, now + ReadUrlReuse);
+        return url;
+    }
+
+    /// <summary>For tests: makes the kept read URL of <paramref name="key"/> one the store refuses.</summary>
+    internal void SpoilReadUrl(string key) => _readUrls[key] = (_readUrls[key].Url.Replace("X-Amz-Signature=", "X-Amz-Signature=0", StringComparison.Ordinal), DateTime.MaxValue);
 
     /// <summary>A short-lived GET URL for <c>DOWNSTREAM_S3_DELIVERY=redirect</c>.</summary>
     public Task<string> PresignAsync(string key, TimeSpan lifetime, string? contentDisposition, DateTime now) =>
@@ -242,7 +294,11 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
         return new BlobInfo(null, length, DateTimeOffset.UtcNow);
     }
 
-    public void Dispose() => _s3.Dispose();
+    public void Dispose()
+    {
+        _reads.Dispose();
+        _s3.Dispose();
+    }
 
     /// <summary>
     /// A staging file published at commit. When the writer reports progress (<see cref="Written"/>) and the
@@ -407,10 +463,10 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
         }
     }
 
-    /// <summary>The object's body; disposing it ends the response.</summary>
-    private sealed class ResponseStream(GetObjectResponse response) : Stream
+    /// <summary>A response's body; disposing it ends the response.</summary>
+    private sealed class ResponseStream(Stream body, IDisposable response) : Stream
     {
-        private readonly Stream _inner = response.ResponseStream;
+        private readonly Stream _inner = body;
 
         public override bool CanRead => true;
 

@@ -97,10 +97,16 @@ public sealed class SqlVideoStore(ISqlDatabase database) : IVideoStore
         var rows = await connection.QueryAsync<VideoRow>(new CommandDefinition(
             $"SELECT {Columns} FROM videos WHERE {filters}{cursor} ORDER BY created {order}, uid {order} LIMIT @limit",
             parameters, cancellationToken: cancellationToken));
+        var videos = rows.Select(r => r.ToVideo()).ToList();
+        if (!query.IncludeCounts)
+        {
+            return new VideoPage(videos, null, null);
+        }
+
         var counts = await connection.QuerySingleAsync<(long Range, long Total)>(new CommandDefinition(
             $"SELECT (SELECT count(*) FROM videos WHERE {filters}{cursor}), (SELECT count(*) FROM videos WHERE {filters})",
             parameters, cancellationToken: cancellationToken));
-        return new VideoPage([.. rows.Select(r => r.ToVideo())], (int)counts.Range, (int)counts.Total);
+        return new VideoPage(videos, (int)counts.Range, (int)counts.Total);
     }
 
     public async Task<bool> UpdateEditableAsync(Video video, CancellationToken cancellationToken)
