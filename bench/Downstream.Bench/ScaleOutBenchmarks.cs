@@ -60,8 +60,18 @@ public sealed class ScaleOutBenchmarks(Services services, string work, int runs,
             }
 
             say("S3: delivery through the API node against a direct GET from the gateway");
-            rows.Add(await DeliveryRowAsync(server, direct, $"/{uid}/downloads/default.mp4", size));
-            rows.Add(await RangeRowAsync(server, direct, $"/{uid}/downloads/default.mp4"));
+            rows.Add(await DeliveryRowAsync(server, direct, $"/{uid}/downloads/default.mp4", size, ""));
+            rows.Add(await RangeRowAsync(server, direct, $"/{uid}/downloads/default.mp4", ""));
+
+            // A second node on the same database and bucket with its copies turned off: every byte from the gateway.
+            await using (var uncached = await services.ServerAsync(Path.Combine(work, "data-pg-nocache"),
+                environment: new Dictionary<string, string>(backend) { ["DOWNSTREAM_S3_CACHE_BYTES"] = "0" }))
+            {
+                say("S3: the same through a node without delivery copies");
+                rows.Add(await DeliveryRowAsync(uncached, direct, $"/{uid}/downloads/default.mp4", size, " (node copies off)"));
+                rows.Add(await RangeRowAsync(uncached, direct, $"/{uid}/downloads/default.mp4", " (node copies off)"));
+            }
+
             say("S3: 1 GiB upload through the API node against a direct multipart PUT to the gateway");
             rows.Add(await UploadRowAsync(server, http, s3, backend["DOWNSTREAM_S3_BUCKET"], big));
         }
@@ -129,20 +139,20 @@ public sealed class ScaleOutBenchmarks(Services services, string work, int runs,
         return (Stats.Median(ours.Select(figure)), Stats.Median(theirs.Select(figure)), new() { ["server"] = ours, ["radosgw"] = theirs });
     }
 
-    private async Task<Row> DeliveryRowAsync(Service server, Uri direct, string path, long size)
+    private async Task<Row> DeliveryRowAsync(Service server, Uri direct, string path, long size, string variant)
     {
         var (s, b, all) = await CompareAsync(server, path, direct, 4, r => r.BytesPerSecond);
-        return new Row($"S3: GET default.mp4 whole file ({size / (1024 * 1024.0):0.0} MiB) through the API node, 4 connections", "direct GET from the RADOS Gateway (presigned)",
+        return new Row($"S3: GET default.mp4 whole file ({size / (1024 * 1024.0):0.0} MiB) through the API node{variant}, 4 connections", "direct GET from the RADOS Gateway (presigned)",
             Stats.Mb(s), Stats.Mb(b), $"{s / b:0.00}x", ">= 0.8x", s / b >= 0.8)
         {
             Runs = all,
         };
     }
 
-    private async Task<Row> RangeRowAsync(Service server, Uri direct, string path)
+    private async Task<Row> RangeRowAsync(Service server, Uri direct, string path, string variant)
     {
         var (s, b, all) = await CompareAsync(server, path, direct, 32, r => r.RequestsPerSecond, "Range: bytes=1048576-1114111");
-        return new Row("S3: 64 KiB Range requests through the API node, 32 connections", "direct ranged GET from the RADOS Gateway",
+        return new Row($"S3: 64 KiB Range requests through the API node{variant}, 32 connections", "direct ranged GET from the RADOS Gateway",
             $"{s:0} req/s", $"{b:0} req/s", $"{s / b:0.00}x", ">= 0.8x", s / b >= 0.8)
         {
             Runs = all,

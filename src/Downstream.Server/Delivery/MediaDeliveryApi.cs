@@ -19,7 +19,7 @@ public static partial class MediaDeliveryApi
     }
 
     public static async Task<IResult> Serve(
-        string uid, string file, HttpRequest request, MediaLookup lookup, IBlobStore blobs,
+        string uid, string file, HttpRequest request, MediaLookup lookup, IBlobStore blobs, DeliveryCache cache,
         Microsoft.Extensions.Options.IOptions<Hosting.DownstreamOptions> options, TimeProvider time,
         ILoggerFactory loggers, CancellationToken cancellationToken)
     {
@@ -65,7 +65,9 @@ public static partial class MediaDeliveryApi
         Stream content;
         try
         {
-            content = await OpenAsync(blobs, key, download.Size, request.HttpContext.Response, cancellationToken);
+            content = cache.Find(uid, download.JobId, type.FileName, key, download.Size ?? -1) is { } copy && OpenCopy(copy) is { } local
+                ? local
+                : await OpenAsync(blobs, key, download.Size, request.HttpContext.Response, cancellationToken);
         }
         catch (FileNotFoundException)
         {
@@ -100,6 +102,19 @@ public static partial class MediaDeliveryApi
         }
 
         return new BlobRangeStream(blobs, key, length, response);
+    }
+
+    /// <summary>The cached copy, unless it was evicted between the lookup and now.</summary>
+    private static PreadStream? OpenCopy(string path)
+    {
+        try
+        {
+            return PreadStream.Open(path);
+        }
+        catch (FileNotFoundException)
+        {
+            return null;
+        }
     }
 
     private static string? FileName(HttpRequest request)

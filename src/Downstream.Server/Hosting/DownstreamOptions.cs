@@ -146,6 +146,13 @@ public sealed class DownstreamOptions : IValidatableObject
     [RegularExpression("^(stream|redirect)$", ErrorMessage = "DOWNSTREAM_S3_DELIVERY must be 'stream' or 'redirect'.")]
     public string S3Delivery { get; set; } = "stream";
 
+    /// <summary>
+    /// Disk each node may use for copies of delivered downloads when media lives in S3 (in the scratch folder),
+    /// so Range requests are read locally; 0 turns it off. Default 1 GiB.
+    /// </summary>
+    [Range(0, long.MaxValue)]
+    public long S3CacheBytes { get; set; } = 1L << 30;
+
     /// <summary><c>all</c> (default) serves HTTP and runs jobs; <c>api</c> serves HTTP only; <c>worker</c> runs jobs and serves only /health.</summary>
     [RegularExpression("^(all|api|worker)$", ErrorMessage = "DOWNSTREAM_ROLE must be 'all', 'api' or 'worker'.")]
     public string Role { get; set; } = "all";

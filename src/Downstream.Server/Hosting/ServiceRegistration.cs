@@ -96,6 +96,11 @@ public static class ServiceRegistration
         services.AddSingleton<VideoService>();
         services.AddSingleton<DownloadService>();
         services.AddSingleton<Delivery.MediaLookup>();
+        services.AddSingleton<Delivery.DeliveryCache>();
+        if (builder.Configuration[$"{DownstreamOptions.SectionName}:{nameof(DownstreamOptions.Role)}"] is not NodeRoles.Worker)
+        {
+            services.AddHostedService<Delivery.DeliveryCacheSweeper>();
+        }
         return builder;
     }
 

@@ -22,6 +22,7 @@ public sealed class VideoService(
     DiskSpace diskSpace,
     JobLogs jobLogs,
     Network.OutboundPolicy outbound,
+    Delivery.DeliveryCache deliveryCache,
     ILogger<VideoService> logger)
 {
     // A page of up to 1000 videos is large: only a few are kept, as the bytes that are sent.
@@ -155,6 +156,7 @@ public sealed class VideoService(
         }
 
         running.Cancel(uid);
+        deliveryCache.Forget(uid);
         try
         {
             await blobs.DeletePrefixAsync(VideoKeys.Prefix(uid), CancellationToken.None);

@@ -41,6 +41,29 @@ public sealed class DeliveryTests(ServerFixture fixture)
         Assert.Equal(HttpStatusCode.NotModified, notModified.StatusCode);
     }
 
+    [SkippableFact]
+    public async Task With_media_in_s3_a_delivered_file_is_copied_to_the_node_and_served_from_there_until_its_video_goes()
+    {
+        Skip.IfNot(Backends.PostgresS3, "the node's delivery copies are for media in S3");
+        var uid = await ReadyVideoAsync();
+        var whole = await fixture.Server.Http.GetByteArrayAsync($"/{uid}/downloads/default.mp4");
+        await Poll.UntilAsync(() => Task.FromResult(fixture.Server.Media.DeliveryCopies(uid)), c => c.Count == 1 && !c[0].EndsWith(".partial", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(30), "a copy of the download on the node");
+
+        // With the object gone from the bucket, only the copy can answer.
+        await fixture.Server.Media.DeleteAsync($"videos/{uid}/downloads/default.mp4");
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/{uid}/downloads/default.mp4");
+        request.Headers.Range = new RangeHeaderValue(1000, 70_999);
+        using var partial = await fixture.Server.Http.SendAsync(request);
+        Assert.Equal(HttpStatusCode.PartialContent, partial.StatusCode);
+        Assert.Equal(whole[1000..71_000], await partial.Content.ReadAsByteArrayAsync());
+
+        Assert.Equal(HttpStatusCode.OK, (await _api.SendAsync(HttpMethod.Delete, $"{_api.Stream}/{uid}")).Status);
+        Assert.Empty(fixture.Server.Media.DeliveryCopies(uid));
+        using var gone = await fixture.Server.Http.GetAsync($"/{uid}/downloads/default.mp4");
+        Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
+    }
+
     [Fact]
     public async Task Range_requests_give_206_and_out_of_range_416()
     {

@@ -58,6 +58,27 @@ public sealed class StoredMedia(string dataDir, IReadOnlyDictionary<string, stri
         return File.Exists(path) ? await File.ReadAllBytesAsync(path) : null;
     }
 
+    /// <summary>Removes a blob behind the server's back (a lost object, or to show what serves a request).</summary>
+    public async Task DeleteAsync(string key)
+    {
+        if (Bucket is { } bucket)
+        {
+            using var s3 = Client();
+            await s3.DeleteObjectAsync(bucket, key);
+        }
+        else
+        {
+            File.Delete(Path.Combine(Root, key));
+        }
+    }
+
+    /// <summary>The node's copies of delivered downloads (media in S3 only): <c>{scratch}/delivery-cache</c>.</summary>
+    public IReadOnlyList<string> DeliveryCopies(string uid)
+    {
+        var folder = Path.Combine(dataDir, "scratch", "delivery-cache");
+        return Directory.Exists(folder) ? Directory.GetFiles(folder, uid + ".*") : [];
+    }
+
     /// <summary>Staging files (<c>*.partial</c>) still on disk.</summary>
     public IReadOnlyList<string> StagingFiles()
     {
