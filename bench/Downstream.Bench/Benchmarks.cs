@@ -273,27 +273,14 @@ public sealed class Benchmarks(Services services, string work, int runs, int sec
         await Processes.RunAsync("curl", sinkUpload);
         for (var i = 0; i < runs; i++)
         {
-            var before = Processes.Rss(server.Pid);
-            var peak = before;
-            using var stop = new CancellationTokenSource();
-            var sampler = Task.Run(async () =>
-            {
-                while (!stop.IsCancellationRequested)
-                {
-                    peak = Math.Max(peak, Processes.Rss(server.Pid));
-                    await Task.Delay(20);
-                }
-            });
-            var (code, output, error, elapsed) = await Processes.RunAsync("curl", serverUpload);
-            await stop.CancelAsync();
-            await sampler;
+            var ((code, output, error, elapsed), grew) = await Processes.WithPeakRssAsync(server.Pid, () => Processes.RunAsync("curl", serverUpload));
             if (code != 0 || output != "200")
             {
                 throw new InvalidOperationException($"upload failed: {output} {error}");
             }
 
             ours.Add(size / elapsed.TotalSeconds);
-            growth.Add(peak - before);
+            growth.Add(grew);
             var sink = await Processes.RunAsync("curl", sinkUpload);
             theirs.Add(size / sink.Elapsed.TotalSeconds);
         }

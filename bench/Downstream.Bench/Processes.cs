@@ -59,6 +59,26 @@ public static class Processes
         return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
+    /// <summary>Runs <paramref name="work"/> while sampling a process's memory; its result and the peak growth in bytes.</summary>
+    public static async Task<(T Result, long Growth)> WithPeakRssAsync<T>(int pid, Func<Task<T>> work)
+    {
+        var before = Rss(pid);
+        var peak = before;
+        using var stop = new CancellationTokenSource();
+        var sampler = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                peak = Math.Max(peak, Rss(pid));
+                await Task.Delay(20);
+            }
+        });
+        var result = await work();
+        await stop.CancelAsync();
+        await sampler;
+        return (result, peak - before);
+    }
+
     /// <summary>Resident memory of a process in bytes, from /proc.</summary>
     public static long Rss(int pid)
     {

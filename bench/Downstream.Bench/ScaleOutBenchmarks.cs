@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Text.Json;
 using Amazon.S3;
 using Amazon.S3.Model;
-using Amazon.S3.Transfer;
 using Downstream.Server.Storage.S3;
 using Npgsql;
 using NpgsqlTypes;
@@ -143,7 +142,7 @@ public sealed class ScaleOutBenchmarks(Services services, string work, int runs,
     {
         var (s, b, all) = await CompareAsync(server, path, direct, 4, r => r.BytesPerSecond);
         return new Row($"S3: GET default.mp4 whole file ({size / (1024 * 1024.0):0.0} MiB) through the API node{variant}, 4 connections", "direct GET from the RADOS Gateway (presigned)",
-            Stats.Mb(s), Stats.Mb(b), $"{s / b:0.00}x", ">= 0.8x", s / b >= 0.8)
+            Stats.Mb(s), Stats.Mb(b), $"{s / b:0.00}x", variant.Length == 0 ? ">= 0.8x" : "none (for comparison)", variant.Length > 0 || s / b >= 0.8)
         {
             Runs = all,
         };
@@ -153,7 +152,7 @@ public sealed class ScaleOutBenchmarks(Services services, string work, int runs,
     {
         var (s, b, all) = await CompareAsync(server, path, direct, 32, r => r.RequestsPerSecond, "Range: bytes=1048576-1114111");
         return new Row($"S3: 64 KiB Range requests through the API node{variant}, 32 connections", "direct ranged GET from the RADOS Gateway",
-            $"{s:0} req/s", $"{b:0} req/s", $"{s / b:0.00}x", ">= 0.8x", s / b >= 0.8)
+            $"{s:0} req/s", $"{b:0} req/s", $"{s / b:0.00}x", variant.Length == 0 ? ">= 0.8x" : "none (for comparison)", variant.Length > 0 || s / b >= 0.8)
         {
             Runs = all,
         };
@@ -171,7 +170,6 @@ public sealed class ScaleOutBenchmarks(Services services, string work, int runs,
         var theirs = new List<double>();
         var growth = new List<double>();
         string[] upload = ["-s", "-o", Path.Combine(work, "upload-answer.json"), "-w", "%{http_code}", "-H", $"Authorization: Bearer {Services.Token}", "-F", $"file=@{file}", server.Url + Stream];
-        using var transfer = new TransferUtility(s3, new TransferUtilityConfig { ConcurrentServiceRequests = 4 });
 
         async Task<double> ServerOnceAsync()
         {
@@ -187,10 +185,36 @@ public sealed class ScaleOutBenchmarks(Services services, string work, int runs,
             return size / elapsed.TotalSeconds;
         }
 
+        // The same calls the server makes: 16 MiB parts read from the file, 4 in flight.
         async Task<double> DirectOnceAsync()
         {
+            const long part = 16L * 1024 * 1024;
             var watch = Stopwatch.StartNew();
-            await transfer.UploadAsync(new TransferUtilityUploadRequest { BucketName = bucket, Key = "bench/direct", FilePath = file, PartSize = 16L * 1024 * 1024 });
+            var started = await s3.InitiateMultipartUploadAsync(bucket, "bench/direct");
+            using var slots = new SemaphoreSlim(4);
+            var parts = await Task.WhenAll(Enumerable.Range(0, (int)((size + part - 1) / part)).Select(async i =>
+            {
+                await slots.WaitAsync();
+                try
+                {
+                    var sent = await s3.UploadPartAsync(new UploadPartRequest
+                    {
+                        BucketName = bucket,
+                        Key = "bench/direct",
+                        UploadId = started.UploadId,
+                        PartNumber = i + 1,
+                        FilePath = file,
+                        FilePosition = i * part,
+                        PartSize = Math.Min(part, size - (i * part)),
+                    });
+                    return new PartETag(i + 1, sent.ETag);
+                }
+                finally
+                {
+                    slots.Release();
+                }
+            }));
+            await s3.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest { BucketName = bucket, Key = "bench/direct", UploadId = started.UploadId, PartETags = [.. parts] });
             watch.Stop();
             await s3.DeleteObjectAsync(bucket, "bench/direct");
             return size / watch.Elapsed.TotalSeconds;
@@ -200,28 +224,16 @@ public sealed class ScaleOutBenchmarks(Services services, string work, int runs,
         await DirectOnceAsync();
         for (var i = 0; i < runs; i++)
         {
-            var before = Processes.Rss(server.Pid);
-            var peak = before;
-            using var stop = new CancellationTokenSource();
-            var sampler = Task.Run(async () =>
-            {
-                while (!stop.IsCancellationRequested)
-                {
-                    peak = Math.Max(peak, Processes.Rss(server.Pid));
-                    await Task.Delay(20);
-                }
-            });
-            ours.Add(await ServerOnceAsync());
-            await stop.CancelAsync();
-            await sampler;
-            growth.Add(peak - before);
+            var (rate, grew) = await Processes.WithPeakRssAsync(server.Pid, ServerOnceAsync);
+            ours.Add(rate);
+            growth.Add(grew);
             theirs.Add(await DirectOnceAsync());
         }
 
         var s = Stats.Median(ours);
         var b = Stats.Median(theirs);
         var rss = Stats.Median(growth) / (1024 * 1024);
-        return new Row("S3: multipart upload of a 1 GiB file through the API node", "direct multipart PUT to the gateway (16 MiB parts, 4 at once)",
+        return new Row("S3: multipart upload of a 1 GiB file through the API node", "direct multipart PUT to the gateway (16 MiB parts from the file, 4 at once)",
             $"{Stats.Mb(s)}, RSS +{rss:0} MiB", Stats.Mb(b), $"{s / b:0.00}x", ">= 0.8x, RSS growth <= 100 MiB", s / b >= 0.8 && rss <= 100)
         {
             Runs = new() { ["server_bytes_per_second"] = ours, ["direct_bytes_per_second"] = theirs, ["rss_growth_bytes"] = growth },
