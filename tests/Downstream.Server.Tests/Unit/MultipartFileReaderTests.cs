@@ -48,10 +48,36 @@ public sealed class MultipartFileReaderTests : IDisposable
     public async Task Progress_is_reported_only_for_bytes_already_in_the_file_and_ends_at_its_length()
     {
         var file = RandomNumberGenerator.GetBytes(3 * 1024 * 1024);
+        var body = Body(file);
         var reports = new List<(long Reported, long OnDisk)>();
-        var result = await ReadAsync(Body(file), 64 * 1024, written: length => reports.Add((length, new FileInfo(_dir.File("out")).Length)));
+        using var reported = new SemaphoreSlim(0);
+        var pipe = new Pipe();
+
+        // Half a MiB at a time, each after the reader reported the one before: the file arrives in pieces.
+        var writing = Task.Run(async () =>
+        {
+            const int chunk = 512 * 1024;
+            for (var i = 0; i < body.Length; i += chunk)
+            {
+                await pipe.Writer.WriteAsync(body.AsMemory(i, Math.Min(chunk, body.Length - i)));
+                if (i + chunk < body.Length && !await reported.WaitAsync(TimeSpan.FromSeconds(10)))
+                {
+                    break;
+                }
+            }
+
+            await pipe.Writer.CompleteAsync();
+        });
+        var result = await MultipartFileReader.CopyFileFieldAsync(pipe.Reader, Boundary, _dir.File("out"), long.MaxValue, length =>
+        {
+            reports.Add((length, new FileInfo(_dir.File("out")).Length));
+            reported.Release();
+        }, CancellationToken.None);
+        await pipe.Reader.CompleteAsync();
+        await writing.WaitAsync(TimeSpan.FromSeconds(10));
+
         Assert.Equal(file.LongLength, result!.Length);
-        Assert.True(reports.Count > 1, "progress is reported while the file arrives");
+        Assert.True(reports.Count > 1, $"progress is reported while the file arrives ({reports.Count} reports)");
         Assert.All(reports, r => Assert.True(r.Reported <= r.OnDisk, $"{r.Reported} reported with {r.OnDisk} on disk"));
         Assert.Equal(reports.Select(r => r.Reported).Order(), reports.Select(r => r.Reported));
         Assert.Equal(file.LongLength, reports[^1].Reported);
