@@ -13,4 +13,8 @@ namespace Downstream.Client.Core;
 [JsonSerializable(typeof(string))]
 [JsonSerializable(typeof(Dictionary<string, JsonElement>))]
 [JsonSerializable(typeof(JsonElement))]
+[JsonSerializable(typeof(SigningKey))]
+[JsonSerializable(typeof(List<SigningKey>))]
+[JsonSerializable(typeof(List<AccessRule>))]
+[JsonSerializable(typeof(TokenResult))]
 internal sealed partial class ClientJsonContext : JsonSerializerContext;

@@ -17,7 +17,15 @@ public sealed class StreamService
     {
         _transport = transport;
         Downloads = new DownloadService(transport);
+        Keys = new KeyService(transport);
+        Token = new TokenService(transport);
     }
+
+    /// <summary>Signing keys: <c>client.Stream.Keys</c>.</summary>
+    public KeyService Keys { get; }
+
+    /// <summary>Signed tokens: <c>client.Stream.Token</c>.</summary>
+    public TokenService Token { get; }
 
     /// <summary>The downloads of videos: <c>client.Stream.Downloads</c>.</summary>
     public DownloadService Downloads { get; }

@@ -17,4 +17,7 @@ namespace Downstream.Server.Api;
 [JsonSerializable(typeof(Envelope<TokenVerifyDto>))]
 [JsonSerializable(typeof(Envelope<HealthDto>))]
 [JsonSerializable(typeof(Dictionary<string, DownloadDto>))]
+[JsonSerializable(typeof(Envelope<Signing.KeyCreatedDto>))]
+[JsonSerializable(typeof(Envelope<List<Signing.KeyDto>>))]
+[JsonSerializable(typeof(Envelope<Signing.TokenDto>))]
 public sealed partial class ApiJsonContext : JsonSerializerContext;

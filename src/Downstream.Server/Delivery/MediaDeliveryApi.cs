@@ -19,25 +19,43 @@ public static partial class MediaDeliveryApi
     }
 
     public static async Task<IResult> Serve(
-        string uid, string file, HttpRequest request, MediaLookup lookup, IBlobStore blobs, DeliveryCache cache,
+        string uid, string file, HttpRequest request, MediaLookup lookup, IBlobStore blobs, DeliveryCache cache, Signing.TokenVerifier tokens,
         Microsoft.Extensions.Options.IOptions<Hosting.DownstreamOptions> options, TimeProvider time,
         ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         var type = DownloadType.All.FirstOrDefault(t => t.FileName == file)
             ?? throw ApiErrors.NotFound($"No such file '{ApiErrors.Shorten(file)}': downloads are default.mp4 and audio.m4a.");
         var downloadName = FileName(request);
+        Signing.TokenGrant? grant = null;
         if (!Ids.IsValid(uid))
         {
-            throw uid.Contains('.', StringComparison.Ordinal)
-                ? new ApiException(StatusCodes.Status401Unauthorized, ApiErrors.AuthenticationCode, "Signed URL tokens are not supported yet.")
-                : ApiErrors.NotFound($"Video not found: {ApiErrors.Shorten(uid)}");
+            if (!uid.Contains('.', StringComparison.Ordinal))
+            {
+                throw ApiErrors.NotFound($"Video not found: {ApiErrors.Shorten(uid)}");
+            }
+
+            // A signed token in place of the video id: it names the video.
+            grant = await tokens.VerifyAsync(uid, request.HttpContext, cancellationToken);
+            uid = grant.VideoUid;
         }
 
         var video = await lookup.FindAsync(uid, cancellationToken) ?? throw ApiErrors.NotFound($"Video not found: {uid}");
-        if (video.RequireSignedUrls)
+        if (grant is not null)
         {
-            throw new ApiException(StatusCodes.Status401Unauthorized, ApiErrors.AuthenticationCode,
-                "This video requires signed URLs: use a signed token with downloadable: true in place of the video id.");
+            if (grant.AccountId != video.AccountId)
+            {
+                throw ApiErrors.Forbidden("The token was signed with a key of another account.");
+            }
+
+            if (!grant.Downloadable)
+            {
+                throw ApiErrors.Forbidden("The token does not allow downloads: sign it with downloadable: true.");
+            }
+        }
+        else if (video.RequireSignedUrls)
+        {
+            throw ApiErrors.Unauthenticated(
+                "This video requires signed URLs: put a signed token with downloadable: true in place of the video id.");
         }
 
         if (!OriginRules.Allows(video.AllowedOrigins, request.Headers.Origin.ToString(), request.Headers.Referer.ToString()))

@@ -147,6 +147,16 @@ public sealed class DownstreamOptions : IValidatableObject
     public string S3Delivery { get; set; } = "stream";
 
     /// <summary>
+    /// Whether the country header (<see cref="CountryHeader"/>) set by a trusted proxy in front is believed, so that
+    /// signed tokens may carry <c>ip.geoip.country</c> access rules. Default false: such tokens are refused at creation.
+    /// </summary>
+    public bool TrustCountryHeader { get; set; }
+
+    /// <summary>The request header holding the client's ISO 3166 country code. Default <c>CF-IPCountry</c>.</summary>
+    [RegularExpression("^[A-Za-z0-9-]{1,64}$", ErrorMessage = "DOWNSTREAM_COUNTRY_HEADER must be a header name.")]
+    public string CountryHeader { get; set; } = "CF-IPCountry";
+
+    /// <summary>
     /// Disk each node may use for copies of delivered downloads when media lives in S3 (in the scratch folder),
     /// so Range requests are read locally; 0 turns it off. Default 1 GiB.
     /// </summary>

@@ -55,6 +55,10 @@ public static class ServiceRegistration
         services.AddSingleton<IDownloadStore, SqlDownloadStore>();
         services.AddSingleton<IJobQueue, SqlJobQueue>();
         services.AddSingleton<ICredentialStore, SqlCredentialStore>();
+        services.AddSingleton<ISigningKeyStore, SqlSigningKeyStore>();
+        services.AddSingleton<Signing.SigningKeyService>();
+        services.AddSingleton<Signing.TokenIssuer>();
+        services.AddSingleton<Signing.TokenVerifier>();
         services.AddSingleton<IBlobStore>(sp => CreateBlobStore(sp.GetRequiredService<IOptions<DownstreamOptions>>().Value));
 
         services.AddSingleton(sp => FfmpegValidator

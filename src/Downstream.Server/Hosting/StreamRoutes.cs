@@ -2,6 +2,7 @@ using Downstream.Server.Api;
 using Downstream.Server.Auth;
 using Downstream.Server.Delivery;
 using Downstream.Server.Downloads;
+using Downstream.Server.Signing;
 using Downstream.Server.Videos;
 
 namespace Downstream.Server.Hosting;
@@ -28,7 +29,8 @@ public static class StreamRoutes
             api.MapGroup("/accounts/{account_id}/stream")
                 .AddEndpointFilter<StreamAccessFilter>()
                 .MapVideosApi()
-                .MapDownloadsApi();
+                .MapDownloadsApi()
+                .MapSigningApi();
         }
 
         app.MapMediaDelivery();

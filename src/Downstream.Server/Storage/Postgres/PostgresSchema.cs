@@ -111,5 +111,17 @@ public static class PostgresSchema
             ALTER TABLE jobs ADD COLUMN claim_id text;
             CREATE INDEX jobs_by_kind ON jobs(kind, available_at, created);
             """),
+        (3, """
+            CREATE TABLE signing_keys (
+                id text PRIMARY KEY,
+                account_id text NOT NULL REFERENCES accounts(id),
+                public_key text NOT NULL,
+                private_key text,
+                is_internal bigint NOT NULL DEFAULT 0,
+                created bigint NOT NULL);
+            CREATE INDEX signing_keys_by_account ON signing_keys(account_id, is_internal, created);
+            CREATE UNIQUE INDEX signing_keys_one_internal ON signing_keys(account_id) WHERE is_internal = 1;
+            CREATE TRIGGER signing_keys_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON signing_keys FOR EACH STATEMENT EXECUTE FUNCTION notify_change();
+            """),
     ];
 }

@@ -95,6 +95,19 @@ public sealed class SqliteDatabase : ISqlDatabase
             UPDATE OR IGNORE memberships SET email = lower(trim(email));
             DELETE FROM memberships WHERE email <> lower(trim(email));
             """),
+        (3, """
+            -- Signing keys: the public half of the keys users made, and each account's own key of the server
+            -- (internal, private half kept) for tokens made by POST .../token without a key.
+            CREATE TABLE signing_keys (
+                id TEXT PRIMARY KEY,
+                account_id TEXT NOT NULL REFERENCES accounts(id),
+                public_key TEXT NOT NULL,
+                private_key TEXT,
+                is_internal INTEGER NOT NULL DEFAULT 0,
+                created INTEGER NOT NULL);
+            CREATE INDEX signing_keys_by_account ON signing_keys(account_id, is_internal, created);
+            CREATE UNIQUE INDEX signing_keys_one_internal ON signing_keys(account_id) WHERE is_internal = 1;
+            """),
     ];
 
     private const string SchemaV1 = """
