@@ -30,6 +30,14 @@ public static class CliApp
                 downloads.AddCommand<DownloadsListCommand>("list").WithData(runtime).WithDescription("List the downloads of a video.");
                 downloads.AddCommand<DownloadsGetCommand>("get").WithData(runtime).WithDescription("Fetch a ready download to a file.");
                 downloads.AddCommand<DownloadsDeleteCommand>("delete").WithData(runtime).WithDescription("Delete a download.");
+                downloads.AddCommand<DownloadsUrlCommand>("url").WithData(runtime).WithDescription("Print a download's URL, signed with --signed.");
+            });
+            config.AddBranch("keys", keys =>
+            {
+                keys.SetDescription("Signing keys for signed URLs of private videos.");
+                keys.AddCommand<KeysCreateCommand>("create").WithData(runtime).WithDescription("Create a key; prints its private key once.");
+                keys.AddCommand<KeysListCommand>("list").WithData(runtime).WithDescription("List the account's keys.");
+                keys.AddCommand<KeysDeleteCommand>("delete").WithData(runtime).WithDescription("Delete a key, revoking every token it signed.");
             });
             config.SetExceptionHandler((exception, _) =>
             {

@@ -73,6 +73,47 @@ public sealed class CliTests(ServerFixture fixture)
     }
 
     [Fact]
+    public async Task Keys_and_a_signed_url_fetch_a_private_video()
+    {
+        var api = fixture.Api;
+        var uid = await api.UploadReadyAsync(await fixture.Media.H264AacAsync());
+        await api.SendAsync(HttpMethod.Post, $"{api.Stream}/{uid}/downloads/audio");
+        await api.WaitForDownloadAsync(uid, "audio");
+        var audio = await fixture.Server.Http.GetByteArrayAsync($"/{uid}/downloads/audio.m4a");
+        await api.SendAsync(HttpMethod.Post, $"{api.Stream}/{uid}", new StringContent("""{"requireSignedURLs":true}""", System.Text.Encoding.UTF8, "application/json"));
+
+        var (code, output) = await Run("downloads", "url", uid, "--type", "audio");
+        Assert.True(code == 0, output);
+        using (var plain = await fixture.Server.Http.GetAsync(output.Trim()))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.Unauthorized, plain.StatusCode);
+        }
+
+        (code, output) = await Run("downloads", "url", uid, "--type", "audio", "--signed", "--ttl", "10m");
+        Assert.True(code == 0, output);
+        Assert.DoesNotContain(uid, output, StringComparison.Ordinal);
+        Assert.Equal(audio, await fixture.Server.Http.GetByteArrayAsync(output.Trim()));
+
+        (code, output) = await Run("downloads", "url", uid, "--signed", "--ttl", "2d");
+        Assert.Equal(1, code);
+        Assert.Contains("--ttl", output, StringComparison.Ordinal);
+
+        (code, output) = await Run("keys", "create", "--json");
+        Assert.True(code == 0, output);
+        var key = JsonDocument.Parse(output).RootElement;
+        var id = key.GetProperty("id").GetString()!;
+        Assert.False(string.IsNullOrEmpty(key.GetProperty("pem").GetString()));
+        (code, output) = await Run("keys", "list");
+        Assert.True(code == 0, output);
+        Assert.Contains(id, output, StringComparison.Ordinal);
+        (code, output) = await Run("keys", "delete", id);
+        Assert.True(code == 0, output);
+        Assert.Contains("revoked", output, StringComparison.Ordinal);
+        (code, output) = await Run("keys", "list", "--json");
+        Assert.DoesNotContain(id, output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Errors_are_one_readable_line_and_a_nonzero_exit()
     {
         var (code, output) = await Run("downloads", "list", "0123456789abcdef0123456789abcdef");

@@ -98,6 +98,44 @@ public sealed class ClientContractTests(ServerFixture fixture)
     }
 
     [Fact]
+    public async Task Keys_tokens_and_a_signed_download_url_of_a_private_video()
+    {
+        using var client = Client();
+        var video = await client.Stream.Upload(await fixture.Media.H264AacAsync(), new VideoUploadParams { AccountId = Account });
+        await client.Stream.Edit(video.Uid, new VideoEditParams { AccountId = Account, RequireSignedUrls = true });
+        await client.Stream.Downloads.Create(video.Uid, new DownloadCreateParams { AccountId = Account });
+        var ready = await client.Stream.Downloads.WaitUntilReady(video.Uid, DownloadType.Default, new DownloadGetParams { AccountId = Account });
+        using (var plain = await fixture.Server.Http.GetAsync(ready.Url))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, plain.StatusCode);
+        }
+
+        var signed = await client.Stream.Token.SignDownloadUrl(ready.Url!, video.Uid, Account, TimeSpan.FromMinutes(5));
+        var mp4 = await fixture.Server.Http.GetByteArrayAsync(signed);
+        Assert.Equal("ftyp"u8.ToArray(), mp4[4..8]);
+
+        var key = await client.Stream.Keys.Create(new KeyCreateParams { AccountId = Account });
+        Assert.False(string.IsNullOrEmpty(key.Pem));
+        Assert.Contains(await client.Stream.Keys.List(new KeyListParams { AccountId = Account }), k => k.Id == key.Id);
+        var token = await client.Stream.Token.Create(video.Uid, new TokenCreateParams
+        {
+            AccountId = Account,
+            Id = key.Id,
+            Pem = key.Pem,
+            Downloadable = true,
+            Expires = DateTimeOffset.UtcNow.AddMinutes(10),
+            AccessRules = [new AccessRule { Type = "ip.src", Action = "allow", Ip = ["127.0.0.1", "::1"] }, new AccessRule { Type = "any", Action = "block" }],
+        });
+        var url = Services.TokenService.SignedUrl(new Uri(ready.Url!), video.Uid, token);
+        Assert.Equal(mp4, await fixture.Server.Http.GetByteArrayAsync(url));
+
+        Assert.Equal("Revoked", await client.Stream.Keys.Delete(key.Id, new KeyDeleteParams { AccountId = Account }));
+        using var revoked = await fixture.Server.Http.GetAsync(url);
+        Assert.Equal(HttpStatusCode.Unauthorized, revoked.StatusCode);
+        await Assert.ThrowsAsync<NotFoundException>(() => client.Stream.Keys.Delete(key.Id, new KeyDeleteParams { AccountId = Account }));
+    }
+
+    [Fact]
     public async Task Server_errors_arrive_as_their_exceptions()
     {
         using var client = Client();
