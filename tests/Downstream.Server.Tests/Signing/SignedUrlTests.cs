@@ -137,6 +137,14 @@ public sealed class SignedUrlTests(ServerFixture fixture)
         var (partial, range) = await FetchAsync($"/{token}/downloads/default.mp4", r => r.Headers.Range = new RangeHeaderValue(10, 1033));
         Assert.Equal(HttpStatusCode.PartialContent, partial);
         Assert.Equal(mp4[10..1034], range);
+        // And with curl, as a user would.
+        using (var dir = new TempDir())
+        {
+            var (code, _, error) = await Ffmpeg.RunAsync("curl", ["-sSf", "-o", dir.File("private.m4a"), $"{fixture.Server.BaseUrl}/{token}/downloads/audio.m4a"]);
+            Assert.True(code == 0, error);
+            Assert.Equal(bytes, await File.ReadAllBytesAsync(dir.File("private.m4a")));
+        }
+
         using var head = await Http.SendAsync(new HttpRequestMessage(HttpMethod.Head, $"/{token}/downloads/default.mp4?filename=private"));
         Assert.Equal(HttpStatusCode.OK, head.StatusCode);
         Assert.Equal(mp4.Length, head.Content.Headers.ContentLength);
