@@ -39,6 +39,10 @@ public static class ApiErrors
     public static ApiException InvalidUrl(string message) =>
         new(StatusCodes.Status400BadRequest, InvalidUrlCode, message);
 
+    /// <summary>410: the thing existed but is used up or expired (a direct upload URL).</summary>
+    public static ApiException Gone(string message) =>
+        new(StatusCodes.Status410Gone, BadRequestCode, message);
+
     public static ApiException NotFound(string message) =>
         new(StatusCodes.Status404NotFound, NotFoundCode, message);
 

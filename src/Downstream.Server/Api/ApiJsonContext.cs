@@ -20,4 +20,5 @@ namespace Downstream.Server.Api;
 [JsonSerializable(typeof(Envelope<Signing.KeyCreatedDto>))]
 [JsonSerializable(typeof(Envelope<List<Signing.KeyDto>>))]
 [JsonSerializable(typeof(Envelope<Signing.TokenDto>))]
+[JsonSerializable(typeof(Envelope<DirectUploadDto>))]
 public sealed partial class ApiJsonContext : JsonSerializerContext;

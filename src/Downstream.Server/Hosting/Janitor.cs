@@ -37,6 +37,11 @@ public sealed class Janitor(
     public async Task SweepAsync(CancellationToken cancellationToken)
     {
         using var scope = scopes.CreateScope();
+        if (scope.ServiceProvider.GetService<DirectUploadService>() is { } directUploads)
+        {
+            await directUploads.ExpireAsync(cancellationToken);
+        }
+
         foreach (var uid in await videos.ListExpiredAsync(time.GetUtcNow(), cancellationToken))
         {
             try

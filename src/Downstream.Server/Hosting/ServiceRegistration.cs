@@ -56,6 +56,7 @@ public static class ServiceRegistration
         services.AddSingleton<IJobQueue, SqlJobQueue>();
         services.AddSingleton<ICredentialStore, SqlCredentialStore>();
         services.AddSingleton<ISigningKeyStore, SqlSigningKeyStore>();
+        services.AddSingleton<IDirectUploadStore, SqlDirectUploadStore>();
         services.AddSingleton<Signing.SigningKeyService>();
         services.AddSingleton<Signing.TokenIssuer>();
         services.AddSingleton<Signing.TokenVerifier>();
@@ -98,6 +99,7 @@ public static class ServiceRegistration
         services.AddSingleton<UploadSlots>();
         services.AddSingleton(sp => new DiskSpace(sp.GetRequiredService<IOptions<DownstreamOptions>>()));
         services.AddSingleton<VideoService>();
+        services.AddSingleton<DirectUploadService>();
         services.AddSingleton<DownloadService>();
         services.AddSingleton<Delivery.MediaLookup>();
         services.AddSingleton<Delivery.DeliveryCache>();

@@ -30,10 +30,12 @@ public static class StreamRoutes
                 .AddEndpointFilter<StreamAccessFilter>()
                 .MapVideosApi()
                 .MapDownloadsApi()
-                .MapSigningApi();
+                .MapSigningApi()
+                .MapDirectUploadsApi();
         }
 
         app.MapMediaDelivery();
+        app.MapDirectUploadUrls();
         return app;
     }
 }

@@ -40,28 +40,14 @@ public sealed class VideoService(
 
     public async Task<Video> UploadAsync(string accountId, HttpRequest request, CancellationToken cancellationToken)
     {
-        using var slot = uploadSlots.Take();
-        diskSpace.EnsureRoomFor(request.ContentLength ?? 0);
-        var now = time.GetUtcNow();
-        var video = NewVideo(accountId, VideoStates.Queued, now);
-        await using var source = await blobs.BeginWriteAsync(VideoKeys.Source(video.Uid), cancellationToken);
-        var file = await UploadReader.CopyFileFieldAsync(
-            request, source.StagingPath, options.Value.MaxUploadBytes, length => source.Written(length, complete: false), cancellationToken);
-
-        // An S3 store sends the last part while ffprobe reads the file.
-        source.Written(file.Length, complete: true);
-        if (file.FileName is not null)
-        {
-            video = video with { Meta = new JsonObject { ["name"] = file.FileName }.ToJsonString(), Name = file.FileName };
-        }
-
+        var video = NewVideo(accountId, VideoStates.Queued, time.GetUtcNow());
         var creator = request.Headers["Upload-Creator"].ToString();
         if (creator.Length > 0)
         {
             video = video with { Creator = VideoEdit.UploadCreator(creator) };
         }
 
-        video = await ingest.FinishAsync(video, source, file.Length, cancellationToken);
+        video = await ReceiveAsync(video, request, nameFromFile: true, cancellationToken);
         try
         {
             await videos.InsertAsync(video, null, CancellationToken.None);
@@ -73,8 +59,30 @@ public sealed class VideoService(
             throw;
         }
 
-        logger.LogInformation("Video {Uid} uploaded: {Bytes} bytes, {State}", video.Uid, file.Length, video.State);
+        logger.LogInformation("Video {Uid} uploaded: {Bytes} bytes, {State}", video.Uid, video.Size, video.State);
         return video;
+    }
+
+    /// <summary>
+    /// Receives the multipart <c>file</c> of <paramref name="request"/> as the source of <paramref name="video"/>,
+    /// probes it and returns the video as it should be stored (<c>ready</c> with its media, or <c>error</c>).
+    /// </summary>
+    public async Task<Video> ReceiveAsync(Video video, HttpRequest request, bool nameFromFile, CancellationToken cancellationToken)
+    {
+        using var slot = uploadSlots.Take();
+        diskSpace.EnsureRoomFor(request.ContentLength ?? 0);
+        await using var source = await blobs.BeginWriteAsync(VideoKeys.Source(video.Uid), cancellationToken);
+        var file = await UploadReader.CopyFileFieldAsync(
+            request, source.StagingPath, options.Value.MaxUploadBytes, length => source.Written(length, complete: false), cancellationToken);
+
+        // An S3 store sends the last part while ffprobe reads the file.
+        source.Written(file.Length, complete: true);
+        if (nameFromFile && file.FileName is not null)
+        {
+            video = video with { Meta = new JsonObject { ["name"] = file.FileName }.ToJsonString(), Name = file.FileName };
+        }
+
+        return await ingest.FinishAsync(video, source, file.Length, cancellationToken);
     }
 
     public async Task<Video> CopyAsync(string accountId, JsonElement? body, string? uploadCreator, CancellationToken cancellationToken)
@@ -171,7 +179,7 @@ public sealed class VideoService(
         logger.LogInformation("Video {Uid} deleted", uid);
     }
 
-    private static Video NewVideo(string accountId, string state, DateTimeOffset now) => new()
+    internal static Video NewVideo(string accountId, string state, DateTimeOffset now) => new()
     {
         Uid = Ids.New(),
         AccountId = accountId,

@@ -123,5 +123,14 @@ public static class PostgresSchema
             CREATE UNIQUE INDEX signing_keys_one_internal ON signing_keys(account_id) WHERE is_internal = 1;
             CREATE TRIGGER signing_keys_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON signing_keys FOR EACH STATEMENT EXECUTE FUNCTION notify_change();
             """),
+        (4, """
+            CREATE TABLE direct_uploads (
+                video_uid text PRIMARY KEY REFERENCES videos(uid) ON DELETE CASCADE,
+                secret_hash bytea NOT NULL,
+                expires bigint NOT NULL,
+                state text NOT NULL,
+                claimed_at bigint);
+            CREATE INDEX direct_uploads_open ON direct_uploads(state, expires);
+            """),
     ];
 }

@@ -21,12 +21,16 @@ public sealed class SqlVideoStore(ISqlDatabase database) : IVideoStore
         @ScheduledDeletion, @MaxDurationSeconds, @SourceUrl, @Media, @Created, @Modified, @Uploaded, @ReadyAt
         """;
 
+    /// <summary>The insert alone, inside a caller's transaction (a direct upload stores its capability with it).</summary>
+    internal static Task InsertAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction, Video video, CancellationToken cancellationToken) =>
+        connection.ExecuteAsync(new CommandDefinition(
+            $"INSERT INTO videos ({Columns}) VALUES ({Values})", VideoRow.From(video), transaction, cancellationToken: cancellationToken));
+
     public async Task InsertAsync(Video video, Job? ingestJob, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(
-            $"INSERT INTO videos ({Columns}) VALUES ({Values})", VideoRow.From(video), transaction, cancellationToken: cancellationToken));
+        await InsertAsync(connection, transaction, video, cancellationToken);
         if (ingestJob is not null)
         {
             await SqlJobQueue.InsertAsync(connection, transaction, ingestJob, cancellationToken);

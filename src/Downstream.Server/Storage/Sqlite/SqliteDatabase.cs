@@ -108,6 +108,16 @@ public sealed class SqliteDatabase : ISqlDatabase
             CREATE INDEX signing_keys_by_account ON signing_keys(account_id, is_internal, created);
             CREATE UNIQUE INDEX signing_keys_one_internal ON signing_keys(account_id) WHERE is_internal = 1;
             """),
+        (4, """
+            -- Direct creator uploads: a one-time capability (its hash) to upload the file of a pendingupload video.
+            CREATE TABLE direct_uploads (
+                video_uid TEXT PRIMARY KEY REFERENCES videos(uid) ON DELETE CASCADE,
+                secret_hash BLOB NOT NULL,
+                expires INTEGER NOT NULL,
+                state TEXT NOT NULL,
+                claimed_at INTEGER);
+            CREATE INDEX direct_uploads_open ON direct_uploads(state, expires);
+            """),
     ];
 
     private const string SchemaV1 = """
