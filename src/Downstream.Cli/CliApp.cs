@@ -22,6 +22,7 @@ public static class CliApp
                 videos.AddCommand<VideosUploadCommand>("upload").WithData(runtime).WithDescription("Upload a video file.");
                 videos.AddCommand<VideosListCommand>("list").WithData(runtime).WithDescription("List videos.");
                 videos.AddCommand<VideosGetCommand>("get").WithData(runtime).WithDescription("Show one video.");
+                videos.AddCommand<VideosDirectUploadCommand>("direct-upload").WithData(runtime).WithDescription("Print a one-time URL an end user uploads a file to.");
             });
             config.AddBranch("downloads", downloads =>
             {

@@ -114,6 +114,23 @@ public sealed class CliTests(ServerFixture fixture)
     }
 
     [Fact]
+    public async Task Direct_upload_prints_a_url_that_takes_one_file()
+    {
+        var (code, output) = await Run("videos", "direct-upload", "--max-duration", "600", "--expiry", "10m", "--json");
+        Assert.True(code == 0, output);
+        var upload = JsonDocument.Parse(output).RootElement;
+        var url = upload.GetProperty("uploadURL").GetString()!;
+        using var http = new HttpClient();
+        using var form = new MultipartFormDataContent { { new ByteArrayContent(await File.ReadAllBytesAsync(await fixture.Media.H264AacAsync())), "file", "clip.mp4" } };
+        using var response = await http.PostAsync(url, form);
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+
+        (code, output) = await Run("videos", "direct-upload");
+        Assert.Equal(1, code);
+        Assert.Contains("--max-duration", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Errors_are_one_readable_line_and_a_nonzero_exit()
     {
         var (code, output) = await Run("downloads", "list", "0123456789abcdef0123456789abcdef");

@@ -115,3 +115,58 @@ public sealed class VideosGetCommand : AsyncCommand<VideoSettings>
         return 0;
     }
 }
+
+public sealed class VideosDirectUploadSettings : GlobalSettings
+{
+    [CommandOption("--max-duration <SECONDS>")]
+    [Description("The longest video the upload may be, in seconds. Required.")]
+    public int? MaxDuration { get; init; }
+
+    [CommandOption("--expiry <DURATION>")]
+    [Description("How long the URL works: 90s, 30m, 2h ... at most 6h. Default: 30m.")]
+    [DefaultValue("30m")]
+    public string Expiry { get; init; } = "30m";
+
+    [CommandOption("--creator <ID>")]
+    [Description("Who will upload, stored as the video's creator.")]
+    public string? Creator { get; init; }
+
+    public override Spectre.Console.ValidationResult Validate()
+    {
+        if (MaxDuration is not > 0)
+        {
+            return Spectre.Console.ValidationResult.Error("--max-duration is required: the longest video the upload may be, in seconds.");
+        }
+
+        return Durations.TryParse(Expiry, out var expiry) && expiry > TimeSpan.Zero && expiry <= TimeSpan.FromHours(6)
+            ? Spectre.Console.ValidationResult.Success()
+            : Spectre.Console.ValidationResult.Error($"--expiry must be a duration such as 30m or 2h, at most 6h, not '{Expiry}'.");
+    }
+}
+
+/// <summary><c>videos direct-upload --max-duration 600</c>: prints a one-time URL an end user uploads a file to.</summary>
+public sealed class VideosDirectUploadCommand : AsyncCommand<VideosDirectUploadSettings>
+{
+    public override async Task<int> ExecuteAsync(CommandContext context, VideosDirectUploadSettings settings, CancellationToken cancellationToken)
+    {
+        var runtime = (CliRuntime)context.Data!;
+        using var client = runtime.Client(settings);
+        var upload = await client.Stream.DirectUpload.Create(new DirectUploadCreateParams
+        {
+            AccountId = runtime.AccountId(settings),
+            MaxDurationSeconds = settings.MaxDuration!.Value,
+            Expiry = DateTimeOffset.UtcNow + Durations.Parse(settings.Expiry),
+            Creator = settings.Creator,
+        }, cancellationToken);
+        if (settings.Json)
+        {
+            Output.Json(runtime.Console, upload);
+            return 0;
+        }
+
+        runtime.Console.MarkupLine($"uid: {upload.Uid}");
+        runtime.Console.Profile.Out.Writer.WriteLine(upload.UploadUrl);
+        runtime.Console.MarkupLine($"[grey]upload once, before it expires: curl -F file=@video.mp4 {Markup.Escape(upload.UploadUrl)}[/]");
+        return 0;
+    }
+}

@@ -17,4 +17,5 @@ namespace Downstream.Client.Core;
 [JsonSerializable(typeof(List<SigningKey>))]
 [JsonSerializable(typeof(List<AccessRule>))]
 [JsonSerializable(typeof(TokenResult))]
+[JsonSerializable(typeof(DirectUploadResponse))]
 internal sealed partial class ClientJsonContext : JsonSerializerContext;

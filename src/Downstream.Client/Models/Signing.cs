@@ -65,3 +65,34 @@ public sealed record TokenCreateParams : AccountParams
 }
 
 internal sealed record TokenResult([property: JsonPropertyName("token")] string Token);
+
+public sealed record DirectUploadCreateParams : AccountParams
+{
+    /// <summary>The longest video the upload may be, in seconds. Required.</summary>
+    public required int MaxDurationSeconds { get; init; }
+
+    /// <summary>When the upload URL stops working; default 30 minutes from now, at most 6 hours.</summary>
+    public DateTimeOffset? Expiry { get; init; }
+
+    public string? Creator { get; init; }
+
+    public IReadOnlyDictionary<string, System.Text.Json.JsonElement>? Meta { get; init; }
+
+    public bool? RequireSignedUrls { get; init; }
+
+    /// <summary>Origins whose pages may upload from a browser (and later fetch the media).</summary>
+    public IReadOnlyList<string>? AllowedOrigins { get; init; }
+}
+
+/// <summary>A direct creator upload: the waiting video's uid and the URL that takes its file, once.</summary>
+public sealed record DirectUploadResponse
+{
+    [JsonPropertyName("uid")]
+    public string Uid { get; init; } = "";
+
+    [JsonPropertyName("uploadURL")]
+    public string UploadUrl { get; init; } = "";
+
+    [JsonPropertyName("scheduledDeletion")]
+    public DateTimeOffset? ScheduledDeletion { get; init; }
+}

@@ -7,6 +7,7 @@ namespace Downstream.Client.Models;
 [JsonConverter(typeof(StringValueConverter<VideoState>))]
 public readonly record struct VideoState(string Value) : IStringValue<VideoState>
 {
+    public static readonly VideoState PendingUpload = new("pendingupload");
     public static readonly VideoState Downloading = new("downloading");
     public static readonly VideoState Queued = new("queued");
     public static readonly VideoState InProgress = new("inprogress");

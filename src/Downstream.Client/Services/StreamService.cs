@@ -19,7 +19,11 @@ public sealed class StreamService
         Downloads = new DownloadService(transport);
         Keys = new KeyService(transport);
         Token = new TokenService(transport);
+        DirectUpload = new DirectUploadService(transport);
     }
+
+    /// <summary>Direct creator uploads: <c>client.Stream.DirectUpload</c>.</summary>
+    public DirectUploadService DirectUpload { get; }
 
     /// <summary>Signing keys: <c>client.Stream.Keys</c>.</summary>
     public KeyService Keys { get; }

@@ -136,6 +136,27 @@ public sealed class ClientContractTests(ServerFixture fixture)
     }
 
     [Fact]
+    public async Task A_direct_upload_url_takes_a_file_without_credentials()
+    {
+        using var client = Client();
+        var upload = await client.Stream.DirectUpload.Create(new DirectUploadCreateParams
+        {
+            AccountId = Account,
+            MaxDurationSeconds = 60,
+            Creator = "end-user-1",
+            Expiry = DateTimeOffset.UtcNow.AddMinutes(10),
+        });
+        Assert.Equal(VideoState.PendingUpload, (await client.Stream.Get(upload.Uid, new VideoGetParams { AccountId = Account })).Status!.State);
+
+        using var anonymous = new HttpClient();
+        using var form = new MultipartFormDataContent { { new ByteArrayContent(await File.ReadAllBytesAsync(await fixture.Media.H264AacAsync())), "file", "clip.mp4" } };
+        using var response = await anonymous.PostAsync(upload.UploadUrl, form);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var video = await client.Stream.Get(upload.Uid, new VideoGetParams { AccountId = Account });
+        Assert.Equal((VideoState.Ready, "end-user-1"), (video.Status!.State, video.Creator));
+    }
+
+    [Fact]
     public async Task Server_errors_arrive_as_their_exceptions()
     {
         using var client = Client();
