@@ -150,9 +150,7 @@ public sealed class DownloadsUrlSettings : DownloadSettings
             return type;
         }
 
-        return Durations.TryParse(Ttl, out var ttl) && ttl > TimeSpan.Zero && ttl <= TimeSpan.FromHours(24)
-            ? Spectre.Console.ValidationResult.Success()
-            : Spectre.Console.ValidationResult.Error($"--ttl must be a duration such as 90s, 30m or 1h, at most 24h, not '{Ttl}'.");
+        return Durations.Check(Ttl, TimeSpan.FromHours(24), "--ttl");
     }
 }
 
@@ -212,4 +210,10 @@ public static class Durations
     }
 
     public static TimeSpan Parse(string text) => TryParse(text, out var value) ? value : throw new FormatException($"Not a duration: {text}");
+
+    /// <summary>Whether an option's value is a duration above zero and at most <paramref name="most"/>.</summary>
+    public static Spectre.Console.ValidationResult Check(string text, TimeSpan most, string option) =>
+        TryParse(text, out var value) && value > TimeSpan.Zero && value <= most
+            ? Spectre.Console.ValidationResult.Success()
+            : Spectre.Console.ValidationResult.Error($"{option} must be a duration such as 90s, 30m or 1h, at most {most.TotalHours:0}h, not '{text}'.");
 }

@@ -138,9 +138,7 @@ public sealed class VideosDirectUploadSettings : GlobalSettings
             return Spectre.Console.ValidationResult.Error("--max-duration is required: the longest video the upload may be, in seconds.");
         }
 
-        return Durations.TryParse(Expiry, out var expiry) && expiry > TimeSpan.Zero && expiry <= TimeSpan.FromHours(6)
-            ? Spectre.Console.ValidationResult.Success()
-            : Spectre.Console.ValidationResult.Error($"--expiry must be a duration such as 30m or 2h, at most 6h, not '{Expiry}'.");
+        return Durations.Check(Expiry, TimeSpan.FromHours(6), "--expiry");
     }
 }
 
