@@ -38,7 +38,7 @@ public sealed class TokenVerifier(SigningKeyService keys, IOptions<DownstreamOpt
         {
             jwt = new JsonWebToken(token);
         }
-        catch (ArgumentException)
+        catch (Exception ex) when (ex is ArgumentException or SecurityTokenException or JsonException or FormatException)
         {
             throw Unauthorized("The signed token is malformed.");
         }
@@ -72,6 +72,11 @@ public sealed class TokenVerifier(SigningKeyService keys, IOptions<DownstreamOpt
 
         using var payload = JsonDocument.Parse(Base64UrlEncoder.DecodeBytes(jwt.EncodedPayload));
         var claims = payload.RootElement;
+        if (claims.ValueKind != JsonValueKind.Object)
+        {
+            throw Unauthorized("The signed token is malformed.");
+        }
+
         if (claims.TryGetProperty("kid", out var claimKid) && claimKid.ValueKind == JsonValueKind.String && claimKid.GetString() != kid)
         {
             throw Unauthorized("The token's kid claim and header disagree.");

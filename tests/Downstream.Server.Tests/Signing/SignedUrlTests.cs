@@ -190,6 +190,19 @@ public sealed class SignedUrlTests(ServerFixture fixture)
         await AssertRefusedAsync(await TokenAsync(uid), HttpStatusCode.Forbidden, "audio.m4a");
     }
 
+    [Theory]
+    [InlineData("a.b.c")]
+    [InlineData("eyJhbGciOiJSUzI1NiJ9.e30.")]
+    [InlineData("eyJhbGciOiJSUzI1NiJ9.W10.c2ln")]
+    [InlineData("bm90IGpzb24.bm90IGpzb24.c2ln")]
+    [InlineData("eyJhbGciOiJSUzI1NiIsImtpZCI6WzFdfQ.e30.c2ln")]
+    [InlineData("x..y")]
+    public async Task Malformed_tokens_are_401_never_500(string token)
+    {
+        var (status, _) = await FetchAsync($"/{token}/downloads/default.mp4");
+        Assert.Equal(HttpStatusCode.Unauthorized, status);
+    }
+
     [Fact]
     public async Task Forgery_alg_none_is_refused()
     {
