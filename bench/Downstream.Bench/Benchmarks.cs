@@ -243,21 +243,9 @@ public sealed class Benchmarks(Services services, string work, int runs, int sec
     }
 
     /// <summary>wrk against the server and nginx in turn, after a warm-up of each; medians of the chosen figure.</summary>
-    private async Task<(double Server, double Nginx, Dictionary<string, object> Runs)> CompareAsync(
-        Service server, Service nginx, string path, int connections, Func<WrkResult, double> figure, params string[] headers)
-    {
-        var ours = new List<WrkResult>();
-        var theirs = new List<WrkResult>();
-        await Wrk.WarmAsync(server.Url + path, connections, headers);
-        await Wrk.WarmAsync(nginx.Url + path, connections, headers);
-        for (var i = 0; i < runs; i++)
-        {
-            ours.Add(await Wrk.RunAsync(server.Url + path, connections, seconds, headers));
-            theirs.Add(await Wrk.RunAsync(nginx.Url + path, connections, seconds, headers));
-        }
-
-        return (Stats.Median(ours.Select(figure)), Stats.Median(theirs.Select(figure)), new() { ["server"] = ours, ["nginx"] = theirs });
-    }
+    private Task<(double Ours, double Baseline, Dictionary<string, object> Runs)> CompareAsync(
+        Service server, Service nginx, string path, int connections, Func<WrkResult, double> figure, params string[] headers) =>
+        Wrk.CompareAsync(server.Url + path, nginx.Url + path, "nginx", runs, seconds, connections, figure, headers);
 
     private async Task<Row> UploadRowAsync(Service server, Service baseline, string file)
     {

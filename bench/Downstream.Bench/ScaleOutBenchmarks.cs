@@ -122,21 +122,9 @@ public sealed class ScaleOutBenchmarks(Services services, string work, int runs,
         throw new TimeoutException("the download did not become ready in 5 minutes");
     }
 
-    private async Task<(double Server, double Direct, Dictionary<string, object> Runs)> CompareAsync(
-        Service server, string path, Uri direct, int connections, Func<WrkResult, double> figure, params string[] headers)
-    {
-        var ours = new List<WrkResult>();
-        var theirs = new List<WrkResult>();
-        await Wrk.WarmAsync(server.Url + path, connections, headers);
-        await Wrk.WarmAsync(direct.ToString(), connections, headers);
-        for (var i = 0; i < runs; i++)
-        {
-            ours.Add(await Wrk.RunAsync(server.Url + path, connections, seconds, headers));
-            theirs.Add(await Wrk.RunAsync(direct.ToString(), connections, seconds, headers));
-        }
-
-        return (Stats.Median(ours.Select(figure)), Stats.Median(theirs.Select(figure)), new() { ["server"] = ours, ["radosgw"] = theirs });
-    }
+    private Task<(double Ours, double Baseline, Dictionary<string, object> Runs)> CompareAsync(
+        Service server, string path, Uri direct, int connections, Func<WrkResult, double> figure, params string[] headers) =>
+        Wrk.CompareAsync(server.Url + path, direct.ToString(), "radosgw", runs, seconds, connections, figure, headers);
 
     private async Task<Row> DeliveryRowAsync(Service server, Uri direct, string path, long size, string variant)
     {

@@ -39,6 +39,26 @@ public static partial class Wrk
         return new WrkResult(rps, Bytes(transfer.Groups[1].Value, transfer.Groups[2].Value), Millis(p99.Groups[1].Value, p99.Groups[2].Value), errors);
     }
 
+    /// <summary>
+    /// wrk against ours and a baseline in turn, after a warm-up of each; the medians of the chosen figure, and
+    /// every run under "server" and <paramref name="baselineName"/>.
+    /// </summary>
+    public static async Task<(double Ours, double Baseline, Dictionary<string, object> Runs)> CompareAsync(
+        string ours, string baseline, string baselineName, int runs, int seconds, int connections, Func<WrkResult, double> figure, params string[] headers)
+    {
+        var mine = new List<WrkResult>();
+        var theirs = new List<WrkResult>();
+        await WarmAsync(ours, connections, headers);
+        await WarmAsync(baseline, connections, headers);
+        for (var i = 0; i < runs; i++)
+        {
+            mine.Add(await RunAsync(ours, connections, seconds, headers));
+            theirs.Add(await RunAsync(baseline, connections, seconds, headers));
+        }
+
+        return (Stats.Median(mine.Select(figure)), Stats.Median(theirs.Select(figure)), new() { ["server"] = mine, [baselineName] = theirs });
+    }
+
     /// <summary>A short unmeasured run, so the JIT has tiered up before the figures are taken.</summary>
     public static Task WarmAsync(string url, int connections, params string[] headers) => RunAsync(url, connections, 3, headers);
 

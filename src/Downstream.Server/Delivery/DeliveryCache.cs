@@ -63,7 +63,7 @@ public sealed class DeliveryCache
             return null;
         }
 
-        var name = $"{uid}.{jobId}.{fileName}";
+        var name = Name(uid, jobId, fileName);
         if (_entries.TryGetValue(name, out var entry) && entry.Length == length)
         {
             entry.LastUsed = _time.GetTimestamp();
@@ -94,7 +94,7 @@ public sealed class DeliveryCache
     }
 
     /// <summary>Whether a copy is held, without starting one (tests).</summary>
-    internal bool Holds(string uid, string jobId, string fileName) => _entries.ContainsKey($"{uid}.{jobId}.{fileName}");
+    internal bool Holds(string uid, string jobId, string fileName) => _entries.ContainsKey(Name(uid, jobId, fileName));
 
     /// <summary>Drops the copies of one video (it was deleted, or its downloads were).</summary>
     public void Forget(string uid)
@@ -148,6 +148,8 @@ public sealed class DeliveryCache
             File.Delete(partial);
         }
     }
+
+    private static string Name(string uid, string jobId, string fileName) => $"{uid}.{jobId}.{fileName}";
 
     private void Evict()
     {

@@ -58,7 +58,7 @@ public static partial class MediaDeliveryApi
                 "This video requires signed URLs: put a signed token with downloadable: true in place of the video id.");
         }
 
-        if (!OriginRules.Allows(video.AllowedOrigins, request.Headers.Origin.ToString(), request.Headers.Referer.ToString()))
+        if (!OriginRules.Allows(video.AllowedOrigins, request))
         {
             throw ApiErrors.Forbidden("This video's allowedOrigins do not include the page this request comes from.");
         }

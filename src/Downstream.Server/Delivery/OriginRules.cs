@@ -10,6 +10,10 @@ namespace Downstream.Server.Delivery;
 /// </summary>
 public static class OriginRules
 {
+    /// <summary>The rule for the page a request names in its <c>Origin</c> or <c>Referer</c> header.</summary>
+    public static bool Allows(string allowedOriginsJson, HttpRequest request) =>
+        Allows(allowedOriginsJson, request.Headers.Origin.ToString(), request.Headers.Referer.ToString());
+
     public static bool Allows(string allowedOriginsJson, string? origin, string? referer)
     {
         if (allowedOriginsJson is "[]" or "")

@@ -79,7 +79,7 @@ public sealed class DirectUploadService(
     /// <summary>Whether the origin of a browser page may upload to this video's URL (its allowedOrigins).</summary>
     public async Task<bool> OriginAllowedAsync(string uid, HttpRequest request, CancellationToken cancellationToken) =>
         Ids.IsValid(uid) && await videos.GetAsync(uid, cancellationToken) is { } video
-            && Delivery.OriginRules.Allows(video.AllowedOrigins, request.Headers.Origin.ToString(), request.Headers.Referer.ToString());
+            && Delivery.OriginRules.Allows(video.AllowedOrigins, request);
 
     /// <summary>Marks the videos of URLs whose time ran out as <c>error</c>.</summary>
     public async Task ExpireAsync(CancellationToken cancellationToken)
@@ -127,7 +127,7 @@ public sealed class DirectUploadService(
             throw ApiErrors.NotFound("No such upload URL.");
         }
 
-        if (!Delivery.OriginRules.Allows(video.AllowedOrigins, request.Headers.Origin.ToString(), request.Headers.Referer.ToString()))
+        if (!Delivery.OriginRules.Allows(video.AllowedOrigins, request))
         {
             await uploads.ReleaseAsync(uid, CancellationToken.None);
             throw ApiErrors.Forbidden("This video's allowedOrigins do not include the page this upload comes from.");

@@ -39,27 +39,35 @@ public sealed class CopyJobHandlerTests : IAsyncLifetime, IDisposable
         _blobs = new LocalBlobStore(_dir.File("media"));
     }
 
-    [Fact]
-    public async Task A_lapsed_claim_finishing_after_a_newer_one_leaves_the_ready_video_its_files()
+    /// <summary>A video being copied from <paramref name="sourceUrl"/> and its copy job, claimed as <paramref name="claimId"/>.</summary>
+    private async Task<(Video Video, Job Job)> QueueCopyAsync(string sourceUrl, string jobId, string claimId, DateTimeOffset now)
     {
-        await using var origin = new GatedOrigin(await _media.H264AacAsync());
-        var now = DateTimeOffset.UtcNow;
         var video = new Video
         {
             Uid = Guid.NewGuid().ToString("N"),
             AccountId = AccountId,
             State = VideoStates.Downloading,
-            SourceUrl = origin.Url,
+            SourceUrl = sourceUrl,
             Created = now,
             Modified = now,
         };
-        var job = new Job { Id = "copy-1", Kind = JobKinds.Copy, VideoUid = video.Uid, Attempts = 1, AvailableAt = now, Created = now, ClaimId = "lapsed" };
+        var job = new Job { Id = jobId, Kind = JobKinds.Copy, VideoUid = video.Uid, Attempts = 1, AvailableAt = now, Created = now, ClaimId = claimId };
         await _videos.InsertAsync(video, job, CancellationToken.None);
+        return (video, job);
+    }
 
-        using var prober = new MediaProber(_options, NullLogger<MediaProber>.Instance);
-        var handler = new CopyJobHandler(_videos, _blobs, new VideoIngest(prober, TimeProvider.System, NullLogger<VideoIngest>.Instance),
+    private CopyJobHandler Handler(MediaProber prober) =>
+        new(_videos, _blobs, new VideoIngest(prober, TimeProvider.System, NullLogger<VideoIngest>.Instance),
             Fetcher(), _options, TimeProvider.System, NullLogger<CopyJobHandler>.Instance);
-        var lapsed = handler.RunAsync(job, CancellationToken.None);
+
+    [Fact]
+    public async Task A_lapsed_claim_finishing_after_a_newer_one_leaves_the_ready_video_its_files()
+    {
+        await using var origin = new GatedOrigin(await _media.H264AacAsync());
+        var now = DateTimeOffset.UtcNow;
+        var (video, job) = await QueueCopyAsync(origin.Url, "copy-1", "lapsed", now);
+        using var prober = new MediaProber(_options, NullLogger<MediaProber>.Instance);
+        var lapsed = Handler(prober).RunAsync(job, CancellationToken.None);
         await origin.Started.WaitAsync(TimeSpan.FromSeconds(30));
 
         // Meanwhile a newer claim of the same job finished the video and a download was made from it.
@@ -84,23 +92,9 @@ public sealed class CopyJobHandlerTests : IAsyncLifetime, IDisposable
     public async Task A_copy_finishing_after_its_video_was_deleted_removes_its_files()
     {
         await using var origin = new GatedOrigin(await _media.H264AacAsync());
-        var now = DateTimeOffset.UtcNow;
-        var video = new Video
-        {
-            Uid = Guid.NewGuid().ToString("N"),
-            AccountId = AccountId,
-            State = VideoStates.Downloading,
-            SourceUrl = origin.Url,
-            Created = now,
-            Modified = now,
-        };
-        var job = new Job { Id = "copy-2", Kind = JobKinds.Copy, VideoUid = video.Uid, Attempts = 1, AvailableAt = now, Created = now, ClaimId = "only" };
-        await _videos.InsertAsync(video, job, CancellationToken.None);
-
+        var (video, job) = await QueueCopyAsync(origin.Url, "copy-2", "only", DateTimeOffset.UtcNow);
         using var prober = new MediaProber(_options, NullLogger<MediaProber>.Instance);
-        var handler = new CopyJobHandler(_videos, _blobs, new VideoIngest(prober, TimeProvider.System, NullLogger<VideoIngest>.Instance),
-            Fetcher(), _options, TimeProvider.System, NullLogger<CopyJobHandler>.Instance);
-        var copy = handler.RunAsync(job, CancellationToken.None);
+        var copy = Handler(prober).RunAsync(job, CancellationToken.None);
         await origin.Started.WaitAsync(TimeSpan.FromSeconds(30));
         Assert.True(await _videos.DeleteAsync(video.Uid, CancellationToken.None));
 
