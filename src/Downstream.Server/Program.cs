@@ -36,6 +36,10 @@ if (tokensCommand)
 app.UseTrustedForwardedHeaders();
 app.UseAccessLog();
 app.UseMiddleware<ApiErrorMiddleware>();
+app.UseMiddleware<Downstream.Server.Tus.TusProtocolMiddleware>();
+
+// Routing runs after the tus middleware, which may turn a POST into the PATCH it stands for.
+app.UseRouting();
 app.MapDownstreamRoutes(app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<DownstreamOptions>>().Value.Role);
 
 app.Lifetime.ApplicationStarted.Register(() =>

@@ -36,11 +36,18 @@ public sealed class DownloadJobHandler(
             return;
         }
 
-        var plan = video.Media is null ? null : DownloadPlanner.Plan(video.Media, type, options.Value.MaxHeight, out _);
+        if (video.State == VideoStates.Error)
+        {
+            await FailAsync(job, type, $"The video could not be ingested: {video.ErrorReasonText}", cancellationToken);
+            return;
+        }
+
+        string? reason = null;
+        var plan = video.Media is null ? null : DownloadPlanner.Plan(video.Media, type, options.Value.MaxHeight, out reason);
         await using var source = plan is null ? null : await blobs.OpenLocalAsync(VideoKeys.Source(video.Uid), cancellationToken);
         if (plan is null || source is null)
         {
-            await FailAsync(job, type, "The video's source media is missing.", cancellationToken);
+            await FailAsync(job, type, reason ?? "The video's source media is missing.", cancellationToken);
             return;
         }
 

@@ -12,6 +12,7 @@ namespace Downstream.Server.Downloads;
 public sealed class DownloadService(
     VideoService videos,
     IDownloadStore downloads,
+    IJobQueue jobs,
     IBlobStore blobs,
     RunningJobs running,
     JobSignal signal,
@@ -38,7 +39,8 @@ public sealed class DownloadService(
         string accountId, string identifier, DownloadType type, CancellationToken cancellationToken)
     {
         var video = await videos.GetAsync(accountId, identifier, cancellationToken);
-        if (!video.ReadyToStream || video.Media is null)
+        var waiting = video.State is VideoStates.Queued or VideoStates.InProgress;
+        if (!waiting && (!video.ReadyToStream || video.Media is null))
         {
             throw ApiErrors.BadRequest(
                 $"Video {video.Uid} is not ready to stream (state: {video.State}); downloads can be created once it is ready.");
@@ -49,32 +51,41 @@ public sealed class DownloadService(
         if (existing is null || existing.Status == DownloadStatuses.Error)
         {
             var jobId = Ids.New();
-            var plan = DownloadPlanner.Plan(video.Media, type, options.Value.MaxHeight, out var reason);
+            string? reason = null;
+
+            // A video still being probed has no media to plan from: its download waits for the probe (which wakes it).
+            var plan = waiting ? null : DownloadPlanner.Plan(video.Media!, type, options.Value.MaxHeight, out reason);
             var download = new Download
             {
                 VideoUid = video.Uid,
                 Type = type.Name,
-                Status = plan is null ? DownloadStatuses.Error : DownloadStatuses.InProgress,
+                Status = plan is null && !waiting ? DownloadStatuses.Error : DownloadStatuses.InProgress,
                 ErrorText = reason,
                 JobId = jobId,
                 Created = now,
                 Modified = now,
             };
-            var job = plan is null ? null : new Job
+            var job = plan is null && !waiting ? null : new Job
             {
                 Id = jobId,
                 Kind = JobKinds.Download,
                 VideoUid = video.Uid,
                 DownloadType = type.Name,
-                AvailableAt = now,
+                AvailableAt = waiting ? JobKinds.Waiting : now,
                 Created = now,
             };
             if (await downloads.CreateAsync(download, job, cancellationToken))
             {
+                if (waiting && await videos.GetAsync(accountId, video.Uid, cancellationToken) is { State: not (VideoStates.Queued or VideoStates.InProgress) })
+                {
+                    // The probe finished between the read above and this insert: it could not wake this job.
+                    await jobs.WakeAsync(video.Uid, time.GetUtcNow(), cancellationToken);
+                }
+
                 signal.Notify();
                 logger.LogInformation("Download {VideoUid} {Type} queued as job {JobId}", video.Uid, type.Name, jobId);
             }
-            else if (plan is null)
+            else if (plan is null && !waiting)
             {
                 logger.LogWarning("Download {VideoUid} {Type} cannot be made: {Reason}", video.Uid, type.Name, reason);
             }

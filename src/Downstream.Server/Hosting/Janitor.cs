@@ -42,6 +42,11 @@ public sealed class Janitor(
             await directUploads.ExpireAsync(cancellationToken);
         }
 
+        if (scope.ServiceProvider.GetService<Tus.TusService>() is { } tus)
+        {
+            await tus.ExpireAsync(cancellationToken);
+        }
+
         foreach (var uid in await videos.ListExpiredAsync(time.GetUtcNow(), cancellationToken))
         {
             try

@@ -57,6 +57,10 @@ public static class ServiceRegistration
         services.AddSingleton<ICredentialStore, SqlCredentialStore>();
         services.AddSingleton<ISigningKeyStore, SqlSigningKeyStore>();
         services.AddSingleton<IDirectUploadStore, SqlDirectUploadStore>();
+        services.AddSingleton<ITusUploadStore, SqlTusUploadStore>();
+        services.AddSingleton<Tus.ITusDataStore>(sp => sp.GetRequiredService<IBlobStore>() is LocalBlobStore local
+            ? new Tus.LocalTusData(local)
+            : new Tus.BlobChunkTusData(sp.GetRequiredService<IBlobStore>()));
         services.AddSingleton<Signing.SigningKeyService>();
         services.AddSingleton<Signing.TokenIssuer>();
         services.AddSingleton<Signing.TokenVerifier>();
@@ -77,6 +81,7 @@ public static class ServiceRegistration
         services.AddSingleton<JobLogs>();
         services.AddSingleton<IJobHandler, DownloadJobHandler>();
         services.AddSingleton<IJobHandler, CopyJobHandler>();
+        services.AddSingleton<IJobHandler, IngestJobHandler>();
         if (builder.Configuration[$"{DownstreamOptions.SectionName}:{nameof(DownstreamOptions.Role)}"] is not NodeRoles.Api)
         {
             services.AddHostedService<JobWorker>();
@@ -100,6 +105,8 @@ public static class ServiceRegistration
         services.AddSingleton(sp => new DiskSpace(sp.GetRequiredService<IOptions<DownstreamOptions>>()));
         services.AddSingleton<VideoService>();
         services.AddSingleton<DirectUploadService>();
+        services.AddSingleton<Tus.TusService>();
+        services.AddSingleton<ISourceAssembler>(sp => sp.GetRequiredService<Tus.TusService>());
         services.AddSingleton<DownloadService>();
         services.AddSingleton<Delivery.MediaLookup>();
         services.AddSingleton<Delivery.DeliveryCache>();

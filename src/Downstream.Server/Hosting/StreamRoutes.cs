@@ -3,6 +3,7 @@ using Downstream.Server.Auth;
 using Downstream.Server.Delivery;
 using Downstream.Server.Downloads;
 using Downstream.Server.Signing;
+using Downstream.Server.Tus;
 using Downstream.Server.Videos;
 
 namespace Downstream.Server.Hosting;
@@ -22,7 +23,8 @@ public static class StreamRoutes
             return app;
         }
 
-        foreach (var prefix in (string[])["/client/v4", ""])
+        string[] prefixes = ["/client/v4", ""];
+        foreach (var prefix in prefixes)
         {
             var api = app.MapGroup(prefix);
             api.MapTokenVerifyApi();
@@ -31,11 +33,13 @@ public static class StreamRoutes
                 .MapVideosApi()
                 .MapDownloadsApi()
                 .MapSigningApi()
-                .MapDirectUploadsApi();
+                .MapDirectUploadsApi()
+                .MapTusApi();
         }
 
         app.MapMediaDelivery();
         app.MapDirectUploadUrls();
+        app.MapTusUrls(prefixes);
         return app;
     }
 }

@@ -25,4 +25,10 @@ public static class JobKinds
 {
     public const string Download = "download";
     public const string Copy = "copy";
+
+    /// <summary>Probes an uploaded video whose answer went out before ffprobe ran.</summary>
+    public const string Ingest = "ingest";
+
+    /// <summary>When a job waits for something else (a download for its video's probe) rather than a time.</summary>
+    public static readonly DateTimeOffset Waiting = new(9999, 1, 1, 0, 0, 0, TimeSpan.Zero);
 }

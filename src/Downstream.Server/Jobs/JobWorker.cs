@@ -22,8 +22,9 @@ public sealed class JobWorker(
     private readonly string _owner = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
     private readonly Dictionary<string, IJobHandler> _handlers = handlers.ToDictionary(h => h.Kind);
 
-    private static readonly string[] DownloadKinds = [JobKinds.Download];
-    private static readonly string[] CopyKinds = [JobKinds.Copy];
+    // Probes are short: every loop takes them, so a long copy or transcode never holds a new upload back.
+    private static readonly string[] DownloadKinds = [JobKinds.Ingest, JobKinds.Download];
+    private static readonly string[] CopyKinds = [JobKinds.Ingest, JobKinds.Copy];
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.WhenAll(Enumerable.Range(0, options.Value.WorkerConcurrency).Select(_ => LoopAsync(DownloadKinds, stoppingToken))

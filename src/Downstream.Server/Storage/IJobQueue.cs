@@ -23,4 +23,7 @@ public interface IJobQueue
 
     /// <summary>Gives the job back to be tried again from <paramref name="availableAt"/>; false when the claim was no longer current.</summary>
     Task<bool> ReleaseAsync(Job claim, DateTimeOffset availableAt, CancellationToken cancellationToken);
+
+    /// <summary>Makes the video's waiting jobs (<see cref="JobKinds.Waiting"/>) available now; how many there were.</summary>
+    Task<int> WakeAsync(string videoUid, DateTimeOffset now, CancellationToken cancellationToken);
 }

@@ -118,7 +118,16 @@ public sealed class LocalBlobStore : IBlobStore
         return removed;
     }
 
-    private string PathOf(string key)
+    /// <summary>Moves a finished file of this store's folder into place as <paramref name="key"/>, durably.</summary>
+    internal void Publish(string path, string key)
+    {
+        var target = PathOf(key);
+        _durability.FlushFile(path);
+        File.Move(path, target, overwrite: true);
+        _durability.FlushFolder(Path.GetDirectoryName(target)!);
+    }
+
+    internal string PathOf(string key)
     {
         var path = Path.GetFullPath(Path.Combine(_root, key));
         if (!path.StartsWith(_root + Path.DirectorySeparatorChar, StringComparison.Ordinal))

@@ -52,7 +52,8 @@ public sealed class DirectUploadService(
         Video received;
         try
         {
-            received = await videoService.ReceiveAsync(video, request, nameFromFile: !HasName(video), cancellationToken);
+            // Probed before the answer, so the end user's page learns at once when a file is refused (too long, not a video).
+            received = await videoService.ReceiveAsync(video, request, nameFromFile: !HasName(video), probeNow: true, cancellationToken);
         }
         catch
         {

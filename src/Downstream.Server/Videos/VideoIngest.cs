@@ -12,15 +12,26 @@ public sealed class VideoIngest(MediaProber prober, TimeProvider time, ILogger<V
     /// <summary>Probes the filled staging file and returns the video as it should now be stored.</summary>
     public async Task<Video> FinishAsync(Video video, IBlobWrite source, long size, CancellationToken cancellationToken)
     {
-        var probe = await prober.ProbeAsync(source.StagingPath, video.MaxDurationSeconds, cancellationToken);
+        var decided = await DecideAsync(video, source.StagingPath, size, cancellationToken);
+        if (decided.State == VideoStates.Ready)
+        {
+            await source.CommitAsync(cancellationToken);
+        }
+
+        return decided;
+    }
+
+    /// <summary>Probes the file at <paramref name="path"/> (the video's source) and returns the video as ready or error.</summary>
+    public async Task<Video> DecideAsync(Video video, string path, long size, CancellationToken cancellationToken)
+    {
+        var probe = await prober.ProbeAsync(path, video.MaxDurationSeconds, cancellationToken);
         var now = time.GetUtcNow();
         if (probe.Media is not { } media)
         {
             logger.LogInformation("Video {Uid} rejected: {Code} {Text}", video.Uid, probe.ErrorReasonCode, probe.ErrorReasonText);
-            return Failed(video with { Size = size, Uploaded = now }, probe.ErrorReasonCode!, probe.ErrorReasonText!, now);
+            return Failed(video with { Size = size, Uploaded = video.Uploaded ?? now }, probe.ErrorReasonCode!, probe.ErrorReasonText!, now);
         }
 
-        await source.CommitAsync(cancellationToken);
         return video with
         {
             State = VideoStates.Ready,
@@ -30,12 +41,19 @@ public sealed class VideoIngest(MediaProber prober, TimeProvider time, ILogger<V
             Height = media.HasVideo ? media.Height : -1,
             Size = size,
             Media = media,
-            Uploaded = now,
+            Uploaded = video.Uploaded ?? now,
             ReadyAt = now,
             Modified = now,
             ErrorReasonCode = null,
             ErrorReasonText = null,
         };
+    }
+
+    /// <summary>The video with its bytes stored and waiting for the probe job (<c>queued</c>).</summary>
+    public Video Stored(Video video, long size)
+    {
+        var now = time.GetUtcNow();
+        return video with { State = VideoStates.Queued, Size = size, Uploaded = now, Modified = now, ErrorReasonCode = null, ErrorReasonText = null };
     }
 
     public static Video Failed(Video video, string code, string text, DateTimeOffset now) => video with

@@ -47,10 +47,10 @@ public sealed class VideoService(
             video = video with { Creator = VideoEdit.UploadCreator(creator) };
         }
 
-        video = await ReceiveAsync(video, request, nameFromFile: true, cancellationToken);
+        video = await ReceiveAsync(video, request, nameFromFile: true, probeNow: false, cancellationToken);
         try
         {
-            await videos.InsertAsync(video, null, CancellationToken.None);
+            await videos.InsertAsync(video, IngestJob(video.Uid), CancellationToken.None);
         }
         catch
         {
@@ -59,15 +59,24 @@ public sealed class VideoService(
             throw;
         }
 
+        signal.Notify();
         logger.LogInformation("Video {Uid} uploaded: {Bytes} bytes, {State}", video.Uid, video.Size, video.State);
         return video;
     }
 
+    /// <summary>The job that probes a stored upload (<see cref="IngestJobHandler"/>).</summary>
+    public Job IngestJob(string uid)
+    {
+        var now = time.GetUtcNow();
+        return new Job { Id = Ids.New(), Kind = JobKinds.Ingest, VideoUid = uid, AvailableAt = now, Created = now };
+    }
+
     /// <summary>
-    /// Receives the multipart <c>file</c> of <paramref name="request"/> as the source of <paramref name="video"/>,
-    /// probes it and returns the video as it should be stored (<c>ready</c> with its media, or <c>error</c>).
+    /// Receives the multipart <c>file</c> of <paramref name="request"/> as the source of <paramref name="video"/> and
+    /// returns the video as it should be stored: with <paramref name="probeNow"/>, probed (<c>ready</c> with its media,
+    /// or <c>error</c>); otherwise stored whole and durably, <c>queued</c> for <see cref="IngestJob"/>.
     /// </summary>
-    public async Task<Video> ReceiveAsync(Video video, HttpRequest request, bool nameFromFile, CancellationToken cancellationToken)
+    public async Task<Video> ReceiveAsync(Video video, HttpRequest request, bool nameFromFile, bool probeNow, CancellationToken cancellationToken)
     {
         using var slot = uploadSlots.Take();
         diskSpace.EnsureRoomFor(request.ContentLength ?? 0);
@@ -75,14 +84,20 @@ public sealed class VideoService(
         var file = await UploadReader.CopyFileFieldAsync(
             request, source.StagingPath, options.Value.MaxUploadBytes, length => source.Written(length, complete: false), cancellationToken);
 
-        // An S3 store sends the last part while ffprobe reads the file.
+        // An S3 store sends the last part while ffprobe reads the file (or while the commit waits for it).
         source.Written(file.Length, complete: true);
         if (nameFromFile && file.FileName is not null)
         {
             video = video with { Meta = new JsonObject { ["name"] = file.FileName }.ToJsonString(), Name = file.FileName };
         }
 
-        return await ingest.FinishAsync(video, source, file.Length, cancellationToken);
+        if (probeNow)
+        {
+            return await ingest.FinishAsync(video, source, file.Length, cancellationToken);
+        }
+
+        await source.CommitAsync(cancellationToken);
+        return ingest.Stored(video, file.Length);
     }
 
     public async Task<Video> CopyAsync(string accountId, JsonElement? body, string? uploadCreator, CancellationToken cancellationToken)

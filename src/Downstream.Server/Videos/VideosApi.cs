@@ -18,9 +18,16 @@ public static class VideosApi
         return stream;
     }
 
-    public static async Task<Ok<Envelope<VideoDto>>> Upload(
-        [FromRoute(Name = "account_id")] string accountId, HttpRequest request, VideoService videos, CancellationToken cancellationToken)
+    /// <summary>A multipart upload, or with <c>Tus-Resumable</c> the creation of a tus upload.</summary>
+    public static async Task<IResult> Upload(
+        [FromRoute(Name = "account_id")] string accountId, HttpRequest request, VideoService videos, IServiceProvider services, CancellationToken cancellationToken)
     {
+        if (Tus.TusHeaders.IsTus(request))
+        {
+            return await Tus.TusApi.Create(
+                accountId, request.HttpContext, services.GetRequiredService<Tus.TusService>(), services.GetRequiredService<Hosting.PublicUrls>(), cancellationToken);
+        }
+
         var video = await videos.UploadAsync(accountId, request, cancellationToken);
         return TypedResults.Ok(Envelope.Ok(VideoDto.From(video)));
     }
@@ -55,9 +62,15 @@ public static class VideosApi
         return TypedResults.Ok(Envelope.Ok(VideoDto.From(video)));
     }
 
-    public static async Task<Ok<Envelope<string>>> Delete(
-        [FromRoute(Name = "account_id")] string accountId, string identifier, VideoService videos, CancellationToken cancellationToken)
+    /// <summary>Deletes the video; with <c>Tus-Resumable</c> this is tus termination, answered 204.</summary>
+    public static async Task<IResult> Delete(
+        [FromRoute(Name = "account_id")] string accountId, string identifier, HttpRequest request, VideoService videos, IServiceProvider services, CancellationToken cancellationToken)
     {
+        if (Tus.TusHeaders.IsTus(request))
+        {
+            return await Tus.TusApi.Terminate(new Tus.TusAccess(identifier, accountId, null), services.GetRequiredService<Tus.TusService>(), cancellationToken);
+        }
+
         await videos.DeleteAsync(accountId, identifier, cancellationToken);
         return TypedResults.Ok(Envelope.Ok("ok"));
     }

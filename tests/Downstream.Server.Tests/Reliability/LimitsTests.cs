@@ -57,7 +57,8 @@ public sealed class LimitsTests : IDisposable
             },
             r => r.Status == HttpStatusCode.OK,
             TimeSpan.FromSeconds(20), "an upload to succeed once the held one is gone");
-        Assert.Equal("ready", video.Body.GetProperty("result").GetProperty("status").GetProperty("state").GetString());
+        var uid = video.Body.GetProperty("result").GetProperty("uid").GetString()!;
+        Assert.Equal("ready", (await api.WaitForVideoAsync(uid)).GetProperty("status").GetProperty("state").GetString());
     }
 
     [Fact]

@@ -49,7 +49,27 @@ public sealed class StreamApi(HttpClient http, string prefix = "/client/v4", str
         }
     }
 
+    /// <summary>Uploads the file and waits until the ingest job decided it (<c>ready</c> or <c>error</c>); the video then.</summary>
     public async Task<JsonElement> UploadAsync(string file, string? fileName = null)
+    {
+        var queued = await UploadQueuedAsync(file, fileName);
+        return await WaitForVideoAsync(queued.GetProperty("uid").GetString()!);
+    }
+
+    /// <summary>Polls the video until it leaves the states of an upload being received and probed.</summary>
+    public Task<JsonElement> WaitForVideoAsync(string uid, int seconds = 60) =>
+        Poll.UntilAsync(
+            async () =>
+            {
+                var (status, body) = await SendAsync(HttpMethod.Get, $"{Stream}/{uid}");
+                Assert.Equal(HttpStatusCode.OK, status);
+                return body.GetProperty("result");
+            },
+            video => video.GetProperty("status").GetProperty("state").GetString() is not ("queued" or "inprogress"),
+            TimeSpan.FromSeconds(seconds), $"video {uid} to be ingested", 20);
+
+    /// <summary>Uploads the file and returns the immediate answer (the video <c>queued</c>).</summary>
+    public async Task<JsonElement> UploadQueuedAsync(string file, string? fileName = null)
     {
         using var form = new MultipartFormDataContent();
         var content = new StreamContent(File.OpenRead(file));

@@ -132,5 +132,19 @@ public static class PostgresSchema
                 claimed_at bigint);
             CREATE INDEX direct_uploads_open ON direct_uploads(state, expires);
             """),
+        (5, """
+            CREATE TABLE tus_uploads (
+                video_uid text PRIMARY KEY REFERENCES videos(uid) ON DELETE CASCADE,
+                upload_length bigint NOT NULL,
+                upload_offset bigint NOT NULL,
+                metadata text,
+                secret_hash bytea,
+                expires bigint NOT NULL,
+                slide_ms bigint NOT NULL,
+                state text NOT NULL,
+                lock_id text,
+                locked_until bigint);
+            CREATE INDEX tus_uploads_open ON tus_uploads(state, expires);
+            """),
     ];
 }

@@ -54,6 +54,14 @@ public sealed class SqlJobQueue(ISqlDatabase database) : IJobQueue
             """, new { claim.Id, claim.ClaimId, availableAt = UnixTime.To(availableAt) }, cancellationToken: cancellationToken)) == 1;
     }
 
+    public async Task<int> WakeAsync(string videoUid, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE jobs SET available_at = @now WHERE video_uid = @videoUid AND available_at >= @waiting",
+            new { videoUid, now = UnixTime.To(now), waiting = UnixTime.To(JobKinds.Waiting) }, cancellationToken: cancellationToken));
+    }
+
     internal sealed class JobRow
     {
         public string Id { get; set; } = "";

@@ -118,6 +118,21 @@ public sealed class SqliteDatabase : ISqlDatabase
                 claimed_at INTEGER);
             CREATE INDEX direct_uploads_open ON direct_uploads(state, expires);
             """),
+        (5, """
+            -- tus uploads: how far each has come (the bytes are in the media store), and who is appending now.
+            CREATE TABLE tus_uploads (
+                video_uid TEXT PRIMARY KEY REFERENCES videos(uid) ON DELETE CASCADE,
+                upload_length INTEGER NOT NULL,
+                upload_offset INTEGER NOT NULL,
+                metadata TEXT,
+                secret_hash BLOB,
+                expires INTEGER NOT NULL,
+                slide_ms INTEGER NOT NULL,
+                state TEXT NOT NULL,
+                lock_id TEXT,
+                locked_until INTEGER);
+            CREATE INDEX tus_uploads_open ON tus_uploads(state, expires);
+            """),
     ];
 
     private const string SchemaV1 = """
