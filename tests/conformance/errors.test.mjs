@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import Cloudflare from 'cloudflare';
-import { ACCOUNT, BASE, READ_TOKEN, tokenClient, upload, until, accessLog } from './helpers.mjs';
+import { ACCOUNT, BASE, READ_TOKEN, tokenClient, upload, until, accessLog, ingested } from './helpers.mjs';
 
 const params = { account_id: ACCOUNT };
 
@@ -66,7 +66,9 @@ test('a video that is not ready is BadRequestError naming its state', async () =
   const form = new FormData();
   form.append('file', new Blob(['not a video']), 'notes.txt');
   const response = await fetch(`${BASE}/client/v4/accounts/${ACCOUNT}/stream`, { method: 'POST', headers: { Authorization: `Bearer ${process.env.DOWNSTREAM_TOKEN}` }, body: form });
-  const { result } = await response.json();
+  const queued = (await response.json()).result;
+  assert.equal(queued.status.state, 'queued');
+  const result = await ingested(queued.uid);
   assert.equal(result.status.state, 'error');
   await assert.rejects(client.stream.downloads.create(result.uid, params), (error) => {
     assert.ok(error instanceof Cloudflare.BadRequestError);

@@ -43,8 +43,44 @@ export function makeVideo(name = 'clip.mp4') {
   return file;
 }
 
-/** Uploads with plain fetch (the SDK has no basic-upload method) and returns the video. */
+/** Uploads with plain fetch (the SDK has no basic-upload method) and returns the video once probed. */
 export async function upload(file = makeVideo()) {
+  return ingested((await uploadQueued(file)).uid);
+}
+
+/** The video once the server has probed it (it answers uploads as soon as the bytes are stored: `queued`). */
+export async function ingested(uid) {
+  return until(async () => {
+    const response = await fetch(`${BASE}/client/v4/accounts/${ACCOUNT}/stream/${uid}`, { headers: { Authorization: `Bearer ${TOKEN}` } });
+    return (await response.json()).result;
+  }, (video) => !['queued', 'inprogress'].includes(video.status.state), `video ${uid} to be probed`);
+}
+
+/** An H.264/AAC MP4 of about 21 MiB (lossless noise, so it is large quickly): several 5 MiB tus chunks. */
+export function makeLargeVideo(name = 'large.mp4') {
+  const file = join(mediaDir, name);
+  if (!existsSync(file)) {
+    const run = spawnSync('ffmpeg', ['-hide_banner', '-v', 'error', '-y',
+      '-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=25,noise=alls=60:allf=t', '-f', 'lavfi', '-i', 'sine=frequency=440',
+      '-t', '2', '-c:v', 'libx264', '-preset', 'ultrafast', '-qp', '0', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest', file]);
+    if (run.status !== 0) throw new Error(`ffmpeg failed: ${run.stderr}`);
+  }
+  return file;
+}
+
+/** The bytes the server stored as a video's source: from its media folder, or from its S3 bucket. */
+export function storedSource(uid) {
+  const bucket = process.env.DOWNSTREAM_S3_BUCKET;
+  if (!bucket) return readFileSync(join(DATA_DIR, 'media', 'videos', uid, 'source'));
+  const run = spawnSync('curl', ['-sf', '--aws-sigv4', 'aws:amz:us-east-1:s3',
+    '--user', `${process.env.AWS_ACCESS_KEY_ID}:${process.env.AWS_SECRET_ACCESS_KEY}`,
+    `${process.env.DOWNSTREAM_S3_ENDPOINT}/${bucket}/videos/${uid}/source`], { maxBuffer: 1 << 30 });
+  if (run.status !== 0) throw new Error(`reading the source of ${uid} from S3 failed: ${run.stderr}`);
+  return run.stdout;
+}
+
+/** Uploads with plain fetch and returns the immediate answer. */
+export async function uploadQueued(file = makeVideo()) {
   const form = new FormData();
   form.append('file', new Blob([readFileSync(file)]), 'clip.mp4');
   const response = await fetch(`${BASE}/client/v4/accounts/${ACCOUNT}/stream`, {

@@ -42,7 +42,7 @@ public sealed class Janitor(
             await directUploads.ExpireAsync(cancellationToken);
         }
 
-        if (scope.ServiceProvider.GetService<Tus.TusService>() is { } tus)
+        if (scope.ServiceProvider.GetService<Tus.TusExpiry>() is { } tus)
         {
             await tus.ExpireAsync(cancellationToken);
         }

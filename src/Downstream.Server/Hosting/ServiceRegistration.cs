@@ -106,6 +106,7 @@ public static class ServiceRegistration
         services.AddSingleton<VideoService>();
         services.AddSingleton<DirectUploadService>();
         services.AddSingleton<Tus.TusService>();
+        services.AddSingleton<Tus.TusExpiry>();
         services.AddSingleton<ISourceAssembler>(sp => sp.GetRequiredService<Tus.TusService>());
         services.AddSingleton<DownloadService>();
         services.AddSingleton<Delivery.MediaLookup>();

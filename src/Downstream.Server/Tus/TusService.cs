@@ -150,6 +150,13 @@ public sealed class TusService(
             }
 
             diskSpace.EnsureRoomFor(request.ContentLength ?? 0);
+
+            // Kestrel's default body limit (30 MB) is not a tus limit: a chunk may be as long as what remains.
+            if (request.HttpContext.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+            {
+                limit.MaxRequestBodySize = remaining + 1;
+            }
+
             var appended = await data.AppendAsync(upload.VideoUid, offset, request.Body, remaining, lease.Token);
             if (appended.TooLong)
             {
@@ -194,22 +201,6 @@ public sealed class TusService(
     public async Task<bool> OriginAllowedAsync(string uid, HttpRequest request, CancellationToken cancellationToken) =>
         !Ids.IsValid(uid) || await videos.GetAsync(uid, cancellationToken) is not { } video
             || Delivery.OriginRules.Allows(video.AllowedOrigins, request);
-
-    /// <summary>Drops the bytes of uploads whose time ran out and marks their videos <c>error</c>.</summary>
-    public async Task ExpireAsync(CancellationToken cancellationToken)
-    {
-        foreach (var uid in await uploads.ExpireAsync(time.GetUtcNow(), cancellationToken))
-        {
-            await data.DeleteAsync(uid, cancellationToken);
-            if (await videos.GetAsync(uid, cancellationToken) is { State: VideoStates.PendingUpload } video)
-            {
-                var failed = VideoIngest.Failed(video, "", "The upload expired before its last byte arrived.", time.GetUtcNow());
-                await videos.FinishIngestAsync(failed, VideoStates.PendingUpload, cancellationToken);
-            }
-
-            logger.LogInformation("tus upload {Uid} expired", uid);
-        }
-    }
 
     public async Task AssembleAsync(string videoUid, CancellationToken cancellationToken)
     {

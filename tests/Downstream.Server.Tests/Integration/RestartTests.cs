@@ -37,6 +37,37 @@ public sealed class RestartTests : IDisposable
     }
 
     [Fact]
+    public async Task A_tus_upload_resumes_after_a_server_restart_from_the_stored_offset()
+    {
+        var bytes = await File.ReadAllBytesAsync(await _media.H264AacAsync());
+        string uid;
+        string path;
+        var half = bytes.Length / 2;
+        await using (var server = await ServerProcess.StartAsync(_data.Path))
+        {
+            var api = new StreamApi(server.Http);
+            using var created = await TusTests.CreateAsync(server.Http, api.Stream, bytes.Length);
+            uid = created.Headers.GetValues("stream-media-id").Single();
+            path = created.Headers.Location!.PathAndQuery;
+            using var first = await TusTests.PatchAsync(server.Http, path, 0, bytes.AsMemory(0, half));
+            Assert.Equal(HttpStatusCode.NoContent, first.StatusCode);
+
+            // Killed, as in a crash: nothing of the shutdown path runs.
+            await server.KillAsync();
+        }
+
+        await using (var server = await ServerProcess.StartAsync(_data.Path))
+        {
+            Assert.Equal(half, await TusTests.HeadOffsetAsync(server.Http, path));
+            using var rest = await TusTests.PatchAsync(server.Http, path, half, bytes.AsMemory(half));
+            Assert.Equal(HttpStatusCode.NoContent, rest.StatusCode);
+            var video = await new StreamApi(server.Http).WaitForVideoAsync(uid);
+            Assert.Equal("ready", video.GetProperty("status").GetProperty("state").GetString());
+            Assert.Equal(System.Security.Cryptography.SHA256.HashData(bytes), System.Security.Cryptography.SHA256.HashData((await server.Media.ReadAsync($"videos/{uid}/source"))!));
+        }
+    }
+
+    [Fact]
     public async Task First_start_without_credentials_prints_a_working_token_once()
     {
         var environment = new Dictionary<string, string>

@@ -57,6 +57,47 @@ public sealed class TusTests(ServerFixture fixture)
         return long.Parse(response.Headers.GetValues("Upload-Offset").Single(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
+    /// <summary>A raw PATCH at offset 0 that announces all of <paramref name="bytes"/> and sends the first <paramref name="count"/>.</summary>
+    private sealed class HeldPatch(TcpClient client) : IDisposable
+    {
+        public TcpClient Client => client;
+
+        /// <summary>Whether the server answered it already (it lost the race for the upload's lock).</summary>
+        public bool Answered => client.Client.Poll(0, SelectMode.SelectRead);
+
+        public void Dispose() => client.Dispose();
+    }
+
+    /// <summary>
+    /// Starts a PATCH that holds the upload's lock while it waits for the rest of its body. A probe at a wrong offset
+    /// tells when it does: 423 (the held one has the lock) rather than 409. A held request that lost the race to a
+    /// probe was answered 423 itself: it is sent again.
+    /// </summary>
+    private async Task<HeldPatch> HeldPatchAsync(string location, byte[] bytes, int count)
+    {
+        HeldPatch? held = null;
+        await Poll.UntilAsync(
+            async () =>
+            {
+                if (held is null || held.Answered)
+                {
+                    held?.Dispose();
+                    var client = new TcpClient();
+                    await client.ConnectAsync(IPAddress.Loopback, fixture.Server.Port);
+                    held = new HeldPatch(client);
+                    var head = $"PATCH {new Uri(location).PathAndQuery} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {ServerProcess.Token}\r\n"
+                        + $"Tus-Resumable: 1.0.0\r\nUpload-Offset: 0\r\nContent-Type: application/offset+octet-stream\r\nContent-Length: {bytes.Length}\r\n\r\n";
+                    await client.GetStream().WriteAsync(Encoding.ASCII.GetBytes(head));
+                    await client.GetStream().WriteAsync(bytes.AsMemory(0, count));
+                }
+
+                using var probe = await PatchAsync(fixture.Server.Http, location, bytes.Length + 1L, Array.Empty<byte>());
+                return probe.StatusCode;
+            },
+            status => status == HttpStatusCode.Locked, TimeSpan.FromSeconds(30), "the held PATCH to hold the upload");
+        return held!;
+    }
+
     private static string Sha256(byte[] bytes) => Convert.ToHexString(SHA256.HashData(bytes));
 
     private async Task<(string Uid, string Location)> NewUploadAsync(long length, string? metadata = null)
@@ -145,23 +186,10 @@ public sealed class TusTests(ServerFixture fixture)
         var (uid, location) = await NewUploadAsync(bytes.Length);
         var sent = bytes.Length / 3;
 
-        // Announce the whole file, send a third, and drop the connection.
-        using (var client = new TcpClient())
+        // Announce the whole file, send a third, and close the connection (FIN) once the server is reading it.
+        using (var held = await HeldPatchAsync(location, bytes, sent))
         {
-            await client.ConnectAsync(IPAddress.Loopback, fixture.Server.Port);
-            var stream = client.GetStream();
-            var head = $"PATCH {new Uri(location).PathAndQuery} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {ServerProcess.Token}\r\n"
-                + $"Tus-Resumable: 1.0.0\r\nUpload-Offset: 0\r\nContent-Type: application/offset+octet-stream\r\nContent-Length: {bytes.Length}\r\n\r\n";
-            await stream.WriteAsync(Encoding.ASCII.GetBytes(head));
-            await stream.WriteAsync(bytes.AsMemory(0, sent));
-            await stream.FlushAsync();
-
-            // Once an empty PATCH finds the upload locked, the cut request is reading its body: then close (FIN),
-            // and the body ends short of its Content-Length.
-            using var locked = await Poll.UntilAsync(
-                () => PatchAsync(fixture.Server.Http, location, 0, Array.Empty<byte>()),
-                r => r.StatusCode == HttpStatusCode.Locked, TimeSpan.FromSeconds(20), "the chunk to be read");
-            client.Client.Shutdown(SocketShutdown.Send);
+            held.Client.Client.Shutdown(SocketShutdown.Send);
         }
 
         var offset = await Poll.UntilAsync(() => HeadOffsetAsync(fixture.Server.Http, location), o => o > 0, TimeSpan.FromSeconds(20), "the cut chunk's bytes to be recorded");
@@ -184,21 +212,16 @@ public sealed class TusTests(ServerFixture fixture)
         var (uid, location) = await NewUploadAsync(bytes.Length);
 
         // The first PATCH sends its head and half its body, then waits: it holds the upload.
-        using var held = new TcpClient();
-        await held.ConnectAsync(IPAddress.Loopback, fixture.Server.Port);
-        var stream = held.GetStream();
-        var head = $"PATCH {new Uri(location).PathAndQuery} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {ServerProcess.Token}\r\n"
-            + $"Tus-Resumable: 1.0.0\r\nUpload-Offset: 0\r\nContent-Type: application/offset+octet-stream\r\nContent-Length: {bytes.Length}\r\n\r\n";
-        await stream.WriteAsync(Encoding.ASCII.GetBytes(head));
         var half = bytes.Length / 2;
-        await stream.WriteAsync(bytes.AsMemory(0, half));
+        using var held = await HeldPatchAsync(location, bytes, half);
 
         // The second, at the same offset, is refused while the first holds it: 423, which tus clients retry.
-        using var second = await Poll.UntilAsync(
-            () => PatchAsync(fixture.Server.Http, location, 0, bytes),
-            r => r.StatusCode == HttpStatusCode.Locked, TimeSpan.FromSeconds(20), "the racing PATCH to be refused");
-        Assert.Equal(HttpStatusCode.Locked, second.StatusCode);
+        using (var second = await PatchAsync(fixture.Server.Http, location, 0, bytes))
+        {
+            Assert.Equal(HttpStatusCode.Locked, second.StatusCode);
+        }
 
+        var stream = held.Client.GetStream();
         await stream.WriteAsync(bytes.AsMemory(half));
         var answer = new byte[4096];
         var read = await stream.ReadAsync(answer);

@@ -43,6 +43,36 @@ public sealed class MultiNodeTests : IAsyncLifetime
     }
 
     [SkippableFact]
+    public async Task A_tus_upload_goes_on_whichever_api_node_takes_each_chunk_and_arrives_whole()
+    {
+        Skip.IfNot(Backends.PostgresS3, "runs on the PostgreSQL + S3 backend");
+        var (apis, _) = await StartClusterAsync();
+        var bytes = await File.ReadAllBytesAsync(await _media.LongAsync(20));
+        var stream = new StreamApi(apis[0].Http).Stream;
+        using var created = await Integration.TusTests.CreateAsync(apis[0].Http, stream, bytes.Length, query: "?direct_user=true");
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var uid = created.Headers.GetValues("stream-media-id").Single();
+        var path = created.Headers.Location!.PathAndQuery;
+
+        // Chunks of uneven sizes, each to the other node, each node reading the offset the other recorded.
+        var offset = 0L;
+        for (var i = 0; offset < bytes.Length; i++)
+        {
+            var node = apis[i % 2].Http;
+            Assert.Equal(offset, await Integration.TusTests.HeadOffsetAsync(node, path, token: null));
+            var size = (int)Math.Min(bytes.Length - offset, (bytes.Length / 5) + (i * 7919));
+            using var patch = await Integration.TusTests.PatchAsync(node, path, offset, bytes.AsMemory((int)offset, size), token: null);
+            Assert.Equal(HttpStatusCode.NoContent, patch.StatusCode);
+            offset += size;
+        }
+
+        var video = await new StreamApi(apis[1].Http).WaitForVideoAsync(uid);
+        Assert.Equal("ready", video.GetProperty("status").GetProperty("state").GetString());
+        Assert.Equal(SHA256.HashData(bytes), SHA256.HashData((await apis[0].Media.ReadAsync($"videos/{uid}/source"))!));
+        Assert.DoesNotContain(await apis[0].Media.KeysAsync($"videos/{uid}/"), key => key.Contains("/tus/", StringComparison.Ordinal));
+    }
+
+    [SkippableFact]
     public async Task A_worker_killed_mid_transcode_leaves_the_job_to_the_other_and_it_is_never_run_twice_at_once()
     {
         Skip.IfNot(Backends.PostgresS3, "runs on the PostgreSQL + S3 backend");
