@@ -10,17 +10,22 @@ namespace Downstream.Cli.Tests;
 [Collection(ServerCollection.Name)]
 public sealed class CliTests(ServerFixture fixture)
 {
-    private async Task<(int Code, string Output)> Run(Dictionary<string, string>? environment, params string[] args)
+    private Dictionary<string, string> Environment() => new()
     {
-        var env = environment ?? new Dictionary<string, string>
-        {
-            ["CLOUDFLARE_API_TOKEN"] = ServerProcess.Token,
-            ["CLOUDFLARE_BASE_URL"] = fixture.Server.BaseUrl + "/client/v4",
-            ["CLOUDFLARE_ACCOUNT_ID"] = ServerProcess.AccountId,
-        };
+        ["CLOUDFLARE_API_TOKEN"] = ServerProcess.Token,
+        ["CLOUDFLARE_BASE_URL"] = fixture.Server.BaseUrl + "/client/v4",
+        ["CLOUDFLARE_ACCOUNT_ID"] = ServerProcess.AccountId,
+    };
+
+    private async Task<(int Code, string Output)> Run(Dictionary<string, string>? environment, params string[] args) =>
+        await Run(environment, null, args);
+
+    private async Task<(int Code, string Output)> Run(Dictionary<string, string>? environment, HttpMessageHandler? handler, params string[] args)
+    {
+        var env = environment ?? Environment();
         var console = new TestConsole();
         console.Profile.Width = 250;
-        var code = await CliApp.RunAsync(args, new CliRuntime(console, name => env.GetValueOrDefault(name)));
+        var code = await CliApp.RunAsync(args, new CliRuntime(console, name => env.GetValueOrDefault(name), handler));
         return (code, console.Output);
     }
 
@@ -162,6 +167,56 @@ public sealed class CliTests(ServerFixture fixture)
         }, "videos", "list");
         Assert.Equal(1, code);
         Assert.Contains("401", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_resumable_upload_interrupted_goes_on_when_the_command_is_run_again()
+    {
+        using var state = new TempDir();
+        var env = Environment();
+        env["XDG_STATE_HOME"] = state.Path;
+        var file = await fixture.Media.LargeAsync();
+
+        // The first run loses its connection for good after the first 5 MiB chunk.
+        using var cutting = new CuttingHandler(afterPatches: 1);
+        var (code, output) = await Run(env, cutting, "videos", "upload", file, "--resumable", "--chunk-size", "5", "--json");
+        Assert.Equal(1, code);
+        Assert.Contains("error", output, StringComparison.OrdinalIgnoreCase);
+        var kept = Assert.Single(Directory.GetFiles(Path.Combine(state.Path, "downstream", "uploads")));
+        var url = new Uri(await File.ReadAllTextAsync(kept));
+
+        // The second run goes on from there: one video, the same one, ready, and nothing left to resume.
+        (code, output) = await Run(env, "videos", "upload", file, "--resumable", "--chunk-size", "5", "--json");
+        Assert.True(code == 0, output);
+        var video = JsonDocument.Parse(output).RootElement;
+        Assert.Equal(url.Segments[^1], video.GetProperty("uid").GetString());
+        Assert.Equal("ready", video.GetProperty("status").GetProperty("state").GetString());
+        Assert.False(File.Exists(kept));
+        Assert.Equal(System.Security.Cryptography.SHA256.HashData(await File.ReadAllBytesAsync(file)),
+            System.Security.Cryptography.SHA256.HashData((await fixture.Server.Media.ReadAsync($"videos/{url.Segments[^1]}/source"))!));
+    }
+
+    [Fact]
+    public async Task Upload_with_no_wait_answers_queued_and_a_bad_chunk_size_is_a_clear_error()
+    {
+        var (code, output) = await Run("videos", "upload", await fixture.Media.H264AacAsync(), "--no-wait", "--json");
+        Assert.True(code == 0, output);
+        Assert.Equal("queued", JsonDocument.Parse(output).RootElement.GetProperty("status").GetProperty("state").GetString());
+
+        (code, output) = await Run("videos", "upload", await fixture.Media.H264AacAsync(), "--resumable", "--chunk-size", "3");
+        Assert.Equal(1, code);
+        Assert.Contains("ChunkSize must be 5 MiB to 200 MiB", output, StringComparison.Ordinal);
+    }
+
+    /// <summary>Lets <c>afterPatches</c> PATCHes through, then fails every later one before it is sent.</summary>
+    private sealed class CuttingHandler(int afterPatches) : DelegatingHandler(new SocketsHttpHandler())
+    {
+        private int _patches;
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+            request.Method == HttpMethod.Patch && ++_patches > afterPatches
+                ? throw new HttpRequestException("The network went away.")
+                : base.SendAsync(request, cancellationToken);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using Downstream.Cli.Infrastructure;
+using Downstream.Client;
 using Downstream.Client.Models;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -13,11 +14,26 @@ public sealed class VideosUploadSettings : GlobalSettings
     public string File { get; init; } = "";
 
     [CommandOption("--wait")]
-    [Description("Wait until the video is ready (or failed).")]
+    [Description("Wait until the video is ready (or failed). The default; kept for scripts that pass it.")]
     public bool Wait { get; init; }
+
+    [CommandOption("--no-wait")]
+    [Description("Return as soon as the file is stored, before the server has read it (state queued).")]
+    public bool NoWait { get; init; }
+
+    [CommandOption("--resumable")]
+    [Description("Upload with tus in chunks, resuming after a dropped connection or an interruption (always above 200 MB).")]
+    public bool Resumable { get; init; }
+
+    [CommandOption("--chunk-size <MiB>")]
+    [Description("tus chunk size in MiB: 5 to 200, a multiple of 0.25. Default 50.")]
+    public double? ChunkSize { get; init; }
 }
 
-/// <summary><c>videos upload FILE [--wait]</c>, with a progress bar of bytes sent.</summary>
+/// <summary>
+/// <c>videos upload FILE [--resumable] [--no-wait]</c>, with a progress bar of bytes sent. Files over 200 MB go with
+/// tus (as Cloudflare requires), and running the command again after an interruption resumes the upload.
+/// </summary>
 public sealed class VideosUploadCommand : AsyncCommand<VideosUploadSettings>
 {
     public override async Task<int> ExecuteAsync(CommandContext context, VideosUploadSettings settings, CancellationToken cancellationToken)
@@ -30,36 +46,69 @@ public sealed class VideosUploadCommand : AsyncCommand<VideosUploadSettings>
 
         var account = runtime.AccountId(settings);
         using var client = runtime.Client(settings);
-        var parameters = new VideoUploadParams { AccountId = account };
-        Video video;
-        if (settings.Json)
-        {
-            video = await client.Stream.Upload(settings.File, parameters, null, cancellationToken);
-        }
-        else
-        {
-            var size = new FileInfo(settings.File).Length;
-            video = await runtime.Console.Progress().StartAsync(async progress =>
-            {
-                var task = progress.AddTask($"upload {Markup.Escape(Path.GetFileName(settings.File))}", maxValue: Math.Max(1, size));
-                var result = await client.Stream.Upload(settings.File, parameters, new Progress<long>(sent => task.Value = sent), cancellationToken);
-                task.Value = task.MaxValue;
-                return result;
-            });
-        }
+        var size = new FileInfo(settings.File).Length;
+        var resumable = settings.Resumable || size > TusThreshold;
+        var video = await WithProgressAsync(runtime, settings, size, progress => resumable
+            ? UploadResumableAsync(runtime, client, settings, account, progress, cancellationToken)
+            : client.Stream.Upload(settings.File, new VideoUploadParams { AccountId = account }, progress, cancellationToken));
 
-        if (settings.Wait)
+        // The server answers once the bytes are stored; whether they are a video is known a moment later.
+        if (!settings.NoWait)
         {
-            while (video.Status?.State is { } state && (state == VideoState.Downloading || state == VideoState.Queued || state == VideoState.InProgress))
-            {
-                await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken);
-                video = await client.Stream.Get(video.Uid, new VideoGetParams { AccountId = account }, cancellationToken);
-            }
+            video = await client.Stream.WaitUntilReady(video.Uid, new VideoGetParams { AccountId = account }, cancellationToken);
         }
 
         Output.Result(runtime.Console, settings.Json, video, (console, one) => Output.Videos(console, [one]));
 
         return video.Status?.State == VideoState.Error ? Fail(runtime, video) : 0;
+    }
+
+    /// <summary>Cloudflare requires tus for files over 200 MB.</summary>
+    public const long TusThreshold = 200_000_000;
+
+    private static async Task<Video> WithProgressAsync(CliRuntime runtime, VideosUploadSettings settings, long size, Func<IProgress<long>?, Task<Video>> upload)
+    {
+        if (settings.Json)
+        {
+            return await upload(null);
+        }
+
+        return await runtime.Console.Progress().StartAsync(async progress =>
+        {
+            var task = progress.AddTask($"upload {Markup.Escape(Path.GetFileName(settings.File))}", maxValue: Math.Max(1, size));
+            var result = await upload(new Progress<long>(sent => task.Value = sent));
+            task.Value = task.MaxValue;
+            return result;
+        });
+    }
+
+    private static async Task<Video> UploadResumableAsync(
+        CliRuntime runtime, CloudflareClient client, VideosUploadSettings settings, string account, IProgress<long>? progress, CancellationToken cancellationToken)
+    {
+        var chunk = settings.ChunkSize is { } mib ? (int)Math.Round(mib * 1024 * 1024) : new ResumableUploadParams { AccountId = account }.ChunkSize;
+        var resume = runtime.ResumeFile(client, account, settings.File);
+        ResumableUploadParams parameters;
+        try
+        {
+            parameters = new ResumableUploadParams { AccountId = account, ChunkSize = chunk, ResumeUrl = resume.Read(), UploadCreated = resume.Write };
+        }
+        catch (ArgumentException ex)
+        {
+            throw new CliException(ex.Message);
+        }
+
+        Video video;
+        try
+        {
+            video = await client.Stream.UploadResumable(settings.File, parameters, progress, cancellationToken);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new CliException(ex.Message);
+        }
+
+        resume.Delete();
+        return video;
     }
 
     private static int Fail(CliRuntime runtime, Video video)

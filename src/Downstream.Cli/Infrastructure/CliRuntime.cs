@@ -13,6 +13,10 @@ public sealed class CliRuntime(IAnsiConsole console, Func<string, string?> envir
         settings.AccountId ?? environment("CLOUDFLARE_ACCOUNT_ID")
         ?? throw new CliException("No account: pass --account-id or set CLOUDFLARE_ACCOUNT_ID.");
 
+    /// <summary>Where a resumable upload of <paramref name="file"/> keeps its URL between runs.</summary>
+    public ResumeFile ResumeFile(CloudflareClient client, string account, string file) =>
+        new(environment, client.Options.BaseUrl ?? "", account, file);
+
     public CloudflareClient Client(GlobalSettings settings)
     {
         var options = new ClientOptions

@@ -135,6 +135,21 @@ public sealed class DownloadFailedException : CloudflareException
 
 internal static class ApiExceptionFactory
 {
+    /// <summary>The exception of <paramref name="status"/> with the envelope's errors, or the body itself when it is no envelope.</summary>
+    public static ApiException FromBody(HttpStatusCode status, string body)
+    {
+        IReadOnlyList<ApiMessage>? errors = null;
+        try
+        {
+            errors = body.Length == 0 ? null : System.Text.Json.JsonSerializer.Deserialize(body, Core.ClientJsonContext.Default.Envelope)?.Errors;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+        }
+
+        return Create(status, errors is { Count: > 0 } ? errors : [new ApiMessage { Code = (int)status, Message = body.Length > 300 ? body[..300] + "..." : body }], body);
+    }
+
     public static ApiException Create(HttpStatusCode status, IReadOnlyList<ApiMessage> errors, string body) => (int)status switch
     {
         400 => new BadRequestException(status, errors, body),

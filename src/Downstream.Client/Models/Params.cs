@@ -88,3 +88,43 @@ public sealed record VideoUploadParams : AccountParams
     /// <summary>Sent as <c>Upload-Creator</c>.</summary>
     public string? Creator { get; init; }
 }
+
+/// <summary>
+/// A resumable (tus) upload: <c>client.Stream.UploadResumable(path, params, progress)</c>. Fields left null are not
+/// sent. Cloudflare requires tus for files over 200 MB and takes chunks of 5 MiB to 200 MiB in multiples of 256 KiB.
+/// </summary>
+public sealed record ResumableUploadParams : AccountParams
+{
+    public const int MinChunkSize = 5 * 1024 * 1024;
+    public const int MaxChunkSize = 200 * 1024 * 1024;
+
+    /// <summary>Bytes per PATCH. Default 50 MiB (Cloudflare's advice); at least 5 MiB, at most 200 MiB, a multiple of 256 KiB.</summary>
+    public int ChunkSize { get; init; } = 50 * 1024 * 1024;
+
+    /// <summary>Sent as the <c>name</c> metadata (<c>meta.name</c>). Default: the file's name.</summary>
+    public string? Name { get; init; }
+
+    /// <summary>Sent as <c>Upload-Creator</c>.</summary>
+    public string? Creator { get; init; }
+
+    public int? MaxDurationSeconds { get; init; }
+
+    public bool? RequireSignedUrls { get; init; }
+
+    public IReadOnlyList<string>? AllowedOrigins { get; init; }
+
+    /// <summary>Other metadata keys, stored in <c>meta</c>.</summary>
+    public IReadOnlyDictionary<string, string>? Meta { get; init; }
+
+    /// <summary>
+    /// The URL of an upload begun earlier (from <see cref="UploadCreated"/>), to go on from where it stopped, for
+    /// example after the process was interrupted. When it no longer exists (expired, finished) a new upload begins.
+    /// </summary>
+    public Uri? ResumeUrl { get; init; }
+
+    /// <summary>Told the upload's URL once it exists, so a caller can keep it for <see cref="ResumeUrl"/>.</summary>
+    public Action<Uri>? UploadCreated { get; init; }
+
+    /// <summary>Connection failures in a row (with no byte gained) before giving up. Default 5.</summary>
+    public int MaxAttempts { get; init; } = 5;
+}

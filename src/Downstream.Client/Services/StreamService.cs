@@ -129,6 +129,39 @@ public sealed class StreamService
         }, parameters, progress, retryable: content.CanSeek, cancellationToken);
     }
 
+    /// <summary>
+    /// Uploads a file with tus (as Cloudflare requires above 200 MB) in chunks of <see cref="ResumableUploadParams.ChunkSize"/>:
+    /// a dropped connection or a passing refusal is followed by HEAD, and the upload goes on from the server's offset.
+    /// Reports the bytes the server holds, and the bytes of the chunk in flight. Returns the video (<c>queued</c>
+    /// until the server has probed it: see <see cref="WaitUntilReady"/>).
+    /// </summary>
+    public async Task<Video> UploadResumable(string path, ResumableUploadParams parameters, IProgress<long>? progress = null, CancellationToken cancellationToken = default)
+    {
+        var uid = await new ResumableUpload(_transport, TimeProvider.System).RunAsync(path, parameters, progress, cancellationToken).ConfigureAwait(false);
+        return await Get(uid, new VideoGetParams { AccountId = parameters.AccountId }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Polls the video until the server has decided it: <c>ready</c>, or <c>error</c> (its <c>status</c> says why).
+    /// Uploads are answered as soon as their bytes are stored, before ffprobe has read them.
+    /// </summary>
+    public async Task<Video> WaitUntilReady(string identifier, VideoGetParams parameters, CancellationToken cancellationToken = default)
+    {
+        var delay = TimeSpan.FromMilliseconds(200);
+        while (true)
+        {
+            var video = await Get(identifier, parameters, cancellationToken).ConfigureAwait(false);
+            var state = video.Status?.State;
+            if (state == VideoState.Ready || state == VideoState.Error)
+            {
+                return video;
+            }
+
+            await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+            delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 1.5, 5000));
+        }
+    }
+
     private async Task<Video> UploadCore(Func<Stream> open, VideoUploadParams parameters, IProgress<long>? progress, bool retryable, CancellationToken cancellationToken)
     {
         var path = Paths.Stream(parameters.AccountId);

@@ -20,7 +20,9 @@ public sealed class ClientContractTests(ServerFixture fixture)
     {
         using var client = Client();
         var sent = new List<long>();
-        var video = await client.Stream.Upload(await fixture.Media.H264AacAsync(), new VideoUploadParams { AccountId = Account }, new SyncProgress<long>(sent.Add));
+        var queued = await client.Stream.Upload(await fixture.Media.H264AacAsync(), new VideoUploadParams { AccountId = Account }, new SyncProgress<long>(sent.Add));
+        Assert.Equal(VideoState.Queued, queued.Status!.State);
+        var video = await client.Stream.WaitUntilReady(queued.Uid, new VideoGetParams { AccountId = Account });
         Assert.Equal(VideoState.Ready, video.Status!.State);
         Assert.True(video.ReadyToStream);
         Assert.Equal(new FileInfo(await fixture.Media.H264AacAsync()).Length, sent[^1]);
@@ -174,6 +176,95 @@ public sealed class ClientContractTests(ServerFixture fixture)
         using var reader = Client(token: readToken);
         var video = await client.Stream.Upload(await fixture.Media.H264AacAsync(), new VideoUploadParams { AccountId = Account });
         await Assert.ThrowsAsync<PermissionDeniedException>(() => reader.Stream.Downloads.Create(video.Uid, new DownloadCreateParams { AccountId = Account }));
+    }
+
+    [Fact]
+    public async Task A_resumable_upload_goes_on_after_a_connection_dropped_mid_chunk_and_arrives_whole()
+    {
+        var file = await fixture.Media.LargeAsync();
+        var length = new FileInfo(file).Length;
+        var chunk = ResumableUploadParams.MinChunkSize;
+        Assert.True(length > 3 * chunk, $"the test file is only {length} bytes");
+        var handler = new CuttingHandler(cutPatch: 2, cutAfter: chunk / 2);
+        using var client = Client(handler: handler);
+        var progress = new List<long>();
+        Uri? url = null;
+        var video = await client.Stream.UploadResumable(file, new ResumableUploadParams
+        {
+            AccountId = Account,
+            ChunkSize = chunk,
+            MaxDurationSeconds = 600,
+            Meta = new Dictionary<string, string> { ["project"] = "tests" },
+            UploadCreated = created => url = created,
+        }, new SyncProgress<long>(progress.Add));
+
+        Assert.Equal(VideoState.Queued, video.Status!.State);
+        Assert.Equal("large.mp4", video.Meta!["name"].GetString());
+        Assert.Equal("tests", video.Meta!["project"].GetString());
+        Assert.Equal(600, video.MaxDurationSeconds);
+        Assert.EndsWith($"/stream/{video.Uid}", url!.AbsolutePath, StringComparison.Ordinal);
+        Assert.Equal(length, progress[^1]);
+
+        // The cut chunk's bytes that arrived were kept: HEAD told where to go on, past the first chunk.
+        Assert.Equal("HEAD", handler.Methods[handler.Methods.IndexOf("CUT") + 1]);
+        Assert.True(handler.Methods.Count(m => m == "PATCH") < (length / chunk) + 3, string.Join(' ', handler.Methods));
+
+        var ready = await client.Stream.WaitUntilReady(video.Uid, new VideoGetParams { AccountId = Account });
+        Assert.Equal(VideoState.Ready, ready.Status!.State);
+        Assert.Equal(System.Security.Cryptography.SHA256.HashData(await File.ReadAllBytesAsync(file)),
+            System.Security.Cryptography.SHA256.HashData((await fixture.Server.Media.ReadAsync($"videos/{video.Uid}/source"))!));
+    }
+
+    [Fact]
+    public async Task A_resumable_upload_goes_on_from_a_url_kept_by_an_earlier_attempt()
+    {
+        var file = await fixture.Media.LargeAsync();
+        var chunk = ResumableUploadParams.MinChunkSize;
+
+        // The first attempt dies for good after one chunk (as a process that was stopped).
+        var dying = new CuttingHandler(cutPatch: 2, cutAfter: 0, forever: true);
+        using var first = Client(handler: dying);
+        Uri? url = null;
+        var parameters = new ResumableUploadParams { AccountId = Account, ChunkSize = chunk, MaxAttempts = 1, UploadCreated = created => url = created };
+        await Assert.ThrowsAnyAsync<CloudflareException>(() => first.Stream.UploadResumable(file, parameters));
+
+        using var second = Client(handler: new CuttingHandler(cutPatch: 0, cutAfter: 0));
+        var progress = new List<long>();
+        var video = await second.Stream.UploadResumable(file, parameters with { ResumeUrl = url, UploadCreated = null }, new SyncProgress<long>(progress.Add));
+        Assert.Equal(url!.Segments[^1], video.Uid);
+        Assert.Equal(chunk, progress[0]);
+        Assert.Equal(VideoState.Ready, (await second.Stream.WaitUntilReady(video.Uid, new VideoGetParams { AccountId = Account })).Status!.State);
+    }
+
+    /// <summary>Cuts PATCH number <c>cutPatch</c> after <c>cutAfter</c> bytes of its body (every PATCH from then on, with <c>forever</c>).</summary>
+    private sealed class CuttingHandler(int cutPatch, int cutAfter, bool forever = false) : DelegatingHandler(new SocketsHttpHandler())
+    {
+        private int _patches;
+
+        public List<string> Methods { get; } = [];
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var number = request.Method == HttpMethod.Patch ? ++_patches : 0;
+            if (number > 0 && (number == cutPatch || (forever && number > cutPatch)))
+            {
+                Methods.Add("CUT");
+                var body = await request.Content!.ReadAsByteArrayAsync(cancellationToken);
+                var cut = new StreamContent(new FailingStream(body[..cutAfter]));
+                foreach (var header in request.Content.Headers)
+                {
+                    cut.Headers.TryAddWithoutValidation(header.Key, header.Value);
+                }
+
+                request.Content = cut;
+            }
+            else
+            {
+                Methods.Add(request.Method.Method);
+            }
+
+            return await base.SendAsync(request, cancellationToken);
+        }
     }
 
     /// <summary>Reports synchronously, so the last value is there when the call returns.</summary>

@@ -29,6 +29,11 @@ public sealed class MediaFiles : IDisposable
     public Task<string> LongAsync(int seconds) => MakeOnceAsync($"long-{seconds}.mkv", f =>
         Ffmpeg.VideoAsync(f, seconds, "640x360", ["-c:v", "mpeg4", "-q:v", "4", "-c:a", "libmp3lame", "-shortest"]));
 
+    /// <summary>H.264 (lossless, of noise, so large quickly)/AAC MP4, 640x360, 2 s: about 21 MiB, several tus chunks of 5 MiB.</summary>
+    public Task<string> LargeAsync() => MakeOnceAsync("large.mp4", f =>
+        Ffmpeg.MakeAsync(f, "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=25,noise=alls=60:allf=t", "-f", "lavfi", "-i", "sine=frequency=440",
+            "-t", "2", "-c:v", "libx264", "-preset", "ultrafast", "-qp", "0", "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest"));
+
     public Task<string> PngAsync() => MakeOnceAsync("still.png", f =>
         Ffmpeg.MakeAsync(f, "-f", "lavfi", "-i", "testsrc2=size=64x64", "-frames:v", "1"));
 
