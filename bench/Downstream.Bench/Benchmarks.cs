@@ -9,8 +9,11 @@ using Microsoft.Data.Sqlite;
 namespace Downstream.Bench;
 
 /// <summary>The benchmarks of issue 4, each measured against its baseline in the same run.</summary>
-/// <param name="scaleOutOnly">Only the PostgreSQL + S3 rows (<c>scripts/bench --only scale-out</c>).</param>
-public sealed class Benchmarks(Services services, string work, int runs, int seconds, bool scaleOutOnly = false)
+/// <param name="only">
+/// One group of rows: <c>scale-out</c> (the PostgreSQL + S3 rows) or <c>uploads</c> (multipart and tus), from
+/// <c>scripts/bench --only NAME</c>; null for all.
+/// </param>
+public sealed class Benchmarks(Services services, string work, int runs, int seconds, string? only = null)
 {
     private static string Stream => $"/client/v4/accounts/{Services.Account}/stream";
 
@@ -34,7 +37,18 @@ public sealed class Benchmarks(Services services, string work, int runs, int sec
             }
         }
 
-        if (scaleOutOnly)
+        if (only == "uploads")
+        {
+            await using var uploadServer = await services.ServerAsync(Path.Combine(work, "data"));
+            var emptyBody = Path.Combine(work, "empty-body.json");
+            await File.WriteAllTextAsync(emptyBody, "{}");
+            await using var sink = await services.BaselineAsync(emptyBody, work);
+            rows.Add(await UploadRowAsync(uploadServer, sink, big));
+            rows.Add(await TusUploadRowAsync(uploadServer, sink, big));
+            return rows;
+        }
+
+        if (only == "scale-out")
         {
             rows.AddRange(await new ScaleOutBenchmarks(services, work, runs, seconds).RunAsync(h264, big, say));
             return rows;
@@ -70,6 +84,8 @@ public sealed class Benchmarks(Services services, string work, int runs, int sec
             rows.Add(await RangeRowAsync(server, nginx, h264Uid));
             say("1 GiB multipart upload against curl into the Kestrel sink");
             rows.Add(await UploadRowAsync(server, baseline, big));
+            say("1 GiB tus upload in 5 MiB chunks against curl into the same sink");
+            rows.Add(await TusUploadRowAsync(server, baseline, big));
         }
 
         await server.DisposeAsync();
@@ -277,6 +293,63 @@ public sealed class Benchmarks(Services services, string work, int runs, int sec
         var b = Stats.Median(theirs);
         var rss = Stats.Median(growth) / (1024 * 1024);
         return new Row("multipart upload of a 1 GiB file", "curl into a minimal Kestrel sink writing to disk",
+            $"{Stats.Mb(s)}, RSS +{rss:0} MiB", Stats.Mb(b), $"{s / b:0.00}x", ">= 0.9x, RSS growth <= 100 MiB", s / b >= 0.9 && rss <= 100)
+        {
+            Runs = new() { ["server_bytes_per_second"] = ours, ["sink_bytes_per_second"] = theirs, ["rss_growth_bytes"] = growth },
+        };
+    }
+
+    /// <summary>
+    /// A tus upload as tus-js-client sends one with <c>chunkSize</c> 5 MiB: creation, then one PATCH per chunk on a
+    /// kept-alive connection, timed from the creation to the last 204. The baseline is the multipart sink's.
+    /// </summary>
+    private async Task<Row> TusUploadRowAsync(Service server, Service baseline, string file)
+    {
+        var size = new FileInfo(file).Length;
+        using var http = new HttpClient { BaseAddress = new Uri(server.Url), Timeout = TimeSpan.FromMinutes(10) };
+        var buffer = new byte[5 * 1024 * 1024];
+        async Task<TimeSpan> UploadAsync()
+        {
+            var clock = Stopwatch.StartNew();
+            using var create = new HttpRequestMessage(HttpMethod.Post, Stream);
+            create.Headers.Authorization = new("Bearer", Services.Token);
+            create.Headers.Add("Tus-Resumable", "1.0.0");
+            create.Headers.Add("Upload-Length", size.ToString(CultureInfo.InvariantCulture));
+            using var created = await http.SendAsync(create);
+            var location = created.StatusCode == System.Net.HttpStatusCode.Created ? created.Headers.Location! : throw new InvalidOperationException($"tus creation: {created.StatusCode}");
+            await using var source = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 1);
+            for (long offset = 0; offset < size;)
+            {
+                var count = await source.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false);
+                using var patch = new HttpRequestMessage(HttpMethod.Patch, location) { Content = new ByteArrayContent(buffer, 0, count) };
+                patch.Headers.Authorization = new("Bearer", Services.Token);
+                patch.Headers.Add("Tus-Resumable", "1.0.0");
+                patch.Headers.Add("Upload-Offset", offset.ToString(CultureInfo.InvariantCulture));
+                patch.Content.Headers.ContentType = new("application/offset+octet-stream");
+                using var answer = await http.SendAsync(patch);
+                offset += answer.StatusCode == System.Net.HttpStatusCode.NoContent ? count : throw new InvalidOperationException($"tus PATCH at {offset}: {answer.StatusCode}");
+            }
+
+            return clock.Elapsed;
+        }
+
+        string[] sinkUpload = ["-s", "-o", "/dev/null", "-F", $"file=@{file}", baseline.Url + "/upload"];
+        await UploadAsync();
+        var ours = new List<double>();
+        var theirs = new List<double>();
+        var growth = new List<double>();
+        for (var i = 0; i < runs; i++)
+        {
+            var (elapsed, grew) = await Processes.WithPeakRssAsync(server.Pid, UploadAsync);
+            ours.Add(size / elapsed.TotalSeconds);
+            growth.Add(grew);
+            theirs.Add(size / (await Processes.RunAsync("curl", sinkUpload)).Elapsed.TotalSeconds);
+        }
+
+        var s = Stats.Median(ours);
+        var b = Stats.Median(theirs);
+        var rss = Stats.Median(growth) / (1024 * 1024);
+        return new Row("tus upload of a 1 GiB file, 5 MiB chunks", "curl into the same Kestrel sink (one multipart POST)",
             $"{Stats.Mb(s)}, RSS +{rss:0} MiB", Stats.Mb(b), $"{s / b:0.00}x", ">= 0.8x, RSS growth <= 100 MiB", s / b >= 0.8 && rss <= 100)
         {
             Runs = new() { ["server_bytes_per_second"] = ours, ["sink_bytes_per_second"] = theirs, ["rss_growth_bytes"] = growth },

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Downstream.Bench;
 
-// Usage: Downstream.Bench ROOT [--runs N] [--seconds S] [--only scale-out]. Started by scripts/bench, which builds first.
+// Usage: Downstream.Bench ROOT [--runs N] [--seconds S] [--only scale-out|uploads]. Started by scripts/bench, which builds first.
 var root = Path.GetFullPath(args.Length > 0 ? args[0] : ".");
 var runs = Option("--runs", 3);
 var seconds = Option("--seconds", 8);
@@ -11,7 +11,7 @@ Directory.CreateDirectory(work);
 
 var started = DateTimeOffset.UtcNow;
 var only = Array.IndexOf(args, "--only") is var at and >= 0 && at + 1 < args.Length ? args[at + 1] : null;
-var rows = await new Benchmarks(new Services(root, work), work, runs, seconds, scaleOutOnly: only == "scale-out")
+var rows = await new Benchmarks(new Services(root, work), work, runs, seconds, only)
     .RunAsync(line => Console.WriteLine($"[{DateTimeOffset.UtcNow - started:mm\\:ss}] {line}"));
 
 Console.WriteLine();

@@ -10,6 +10,9 @@ public sealed record TusUpload
 
     public required long Length { get; init; }
 
+    /// <summary>The account of the upload's video; empty before it is stored.</summary>
+    public string AccountId { get; init; } = "";
+
     public required long Offset { get; init; }
 
     /// <summary>The <c>Upload-Metadata</c> header as created, echoed by HEAD.</summary>
@@ -46,13 +49,13 @@ public interface ITusUploadStore
 
     Task<TusUpload?> GetAsync(string videoUid, CancellationToken cancellationToken);
 
-    /// <summary>Takes the append lock until <paramref name="until"/>; false while another request holds it.</summary>
-    Task<bool> LockAsync(string videoUid, string lockId, DateTimeOffset now, DateTimeOffset until, CancellationToken cancellationToken);
+    /// <summary>Takes the append lock until <paramref name="until"/> and returns the upload as it is now; null while another request holds it.</summary>
+    Task<TusUpload?> LockAsync(string videoUid, string lockId, DateTimeOffset now, DateTimeOffset until, CancellationToken cancellationToken);
 
     /// <summary>Extends a held lock; false when it was lost (it lapsed and was taken).</summary>
     Task<bool> RenewAsync(string videoUid, string lockId, DateTimeOffset until, CancellationToken cancellationToken);
 
-    /// <summary>Records the new offset (and expiry) under the lock; false when the lock was lost.</summary>
+    /// <summary>Records the new offset (and expiry) under the lock and releases it; false when the lock was lost.</summary>
     Task<bool> AdvanceAsync(string videoUid, string lockId, long offset, DateTimeOffset expires, CancellationToken cancellationToken);
 
     /// <summary>

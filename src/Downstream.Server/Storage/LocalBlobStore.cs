@@ -147,32 +147,35 @@ public sealed class LocalBlobStore : IBlobStore
 
     private sealed class LocalWrite(string staging, string target, IFileDurability durability) : IBlobWrite
     {
+        private readonly Writeback _writeback = new(staging);
         private bool _committed;
 
         public string StagingPath => staging;
+
+        public void Written(long length, bool complete) => _writeback.Progress(length);
 
         /// <summary>
         /// The bytes reach the disk before the rename that publishes them, and the rename before anyone is told:
         /// a crash can lose a blob that was never announced, never announce one that is not whole.
         /// </summary>
-        public Task<BlobInfo> CommitAsync(CancellationToken cancellationToken)
+        public async Task<BlobInfo> CommitAsync(CancellationToken cancellationToken)
         {
+            await _writeback.DrainAsync();
             durability.FlushFile(staging);
             File.Move(staging, target, overwrite: true);
             durability.FlushFolder(Path.GetDirectoryName(target)!);
             _committed = true;
             var file = new FileInfo(target);
-            return Task.FromResult(new BlobInfo(file.FullName, file.Length, file.LastWriteTimeUtc));
+            return new BlobInfo(file.FullName, file.Length, file.LastWriteTimeUtc);
         }
 
-        public ValueTask DisposeAsync()
+        public async ValueTask DisposeAsync()
         {
             if (!_committed)
             {
+                await _writeback.DrainAsync();
                 DeleteFile(staging);
             }
-
-            return ValueTask.CompletedTask;
         }
     }
 }

@@ -9,6 +9,9 @@ namespace Downstream.Server.Tus;
 /// </summary>
 public sealed class LocalTusData(LocalBlobStore blobs) : ITusDataStore
 {
+    // One per upload being appended to, across its PATCHes: the disk writes chunks while the next ones arrive.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Writeback> _writebacks = new();
+
     private static string Key(string uid) => $"{VideoKeys.Prefix(uid)}upload.tus";
 
     public Task<long> StoredAsync(string uid, long recordedOffset, CancellationToken cancellationToken)
@@ -35,7 +38,8 @@ public sealed class LocalTusData(LocalBlobStore blobs) : ITusDataStore
         }
 
         file.Position = offset;
-        var appended = await BodyCopy.CopyAsync(body, file, maxBytes, null, cancellationToken);
+        var writeback = _writebacks.GetOrAdd(uid, _ => new Writeback(path));
+        var appended = await BodyCopy.CopyAsync(body, file, maxBytes, written => writeback.Progress(offset + written), cancellationToken);
         if (appended.TooLong)
         {
             file.SetLength(offset);
@@ -43,7 +47,9 @@ public sealed class LocalTusData(LocalBlobStore blobs) : ITusDataStore
         else if (appended.Bytes == maxBytes)
         {
             // The last byte: the client may drop its copy once answered, so the whole file is on disk first.
+            await writeback.DrainAsync();
             file.Flush(flushToDisk: true);
+            _writebacks.TryRemove(uid, out _);
         }
 
         return appended;
@@ -60,5 +66,9 @@ public sealed class LocalTusData(LocalBlobStore blobs) : ITusDataStore
         return Task.CompletedTask;
     }
 
-    public Task DeleteAsync(string uid, CancellationToken cancellationToken) => blobs.DeleteAsync(Key(uid), cancellationToken);
+    public Task DeleteAsync(string uid, CancellationToken cancellationToken)
+    {
+        _writebacks.TryRemove(uid, out _);
+        return blobs.DeleteAsync(Key(uid), cancellationToken);
+    }
 }

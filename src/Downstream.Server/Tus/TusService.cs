@@ -120,18 +120,16 @@ public sealed class TusService(
         var lockId = Guid.NewGuid().ToString("N");
         // From here on the request's own token is not used: a client that sent part of a chunk and went away has
         // its bytes buffered here, and they are kept. A client that stalls is cut off by Kestrel's minimum data rate.
-        if (!await uploads.LockAsync(upload.VideoUid, lockId, time.GetUtcNow(), time.GetUtcNow() + LockLease, CancellationToken.None))
-        {
-            throw new ApiException(StatusCodes.Status423Locked, ApiErrors.BadRequestCode, "Another request is appending to this upload; try again when it ends.");
-        }
-
+        // The upload is read again as the lock is taken: another request may have appended since the first read.
+        var locked = await uploads.LockAsync(upload.VideoUid, lockId, time.GetUtcNow(), time.GetUtcNow() + LockLease, CancellationToken.None)
+            ?? throw new ApiException(StatusCodes.Status423Locked, ApiErrors.BadRequestCode, "Another request is appending to this upload; try again when it ends.");
+        upload = locked with { AccountId = upload.AccountId };
+        var released = false;
         using var lease = new CancellationTokenSource();
         using var renewal = new CancellationTokenSource();
         var renewing = RenewAsync(upload.VideoUid, lockId, lease, renewal.Token);
         try
         {
-            // Read again under the lock: another request may have appended since the first read.
-            upload = await uploads.GetAsync(upload.VideoUid, CancellationToken.None) ?? throw ApiErrors.NotFound("No such upload.");
             if (upload.State != TusUploadStates.Open)
             {
                 throw ApiErrors.Gone("This upload has expired.");
@@ -163,6 +161,7 @@ public sealed class TusService(
                 throw ApiErrors.TooLarge($"The chunk goes past Upload-Length ({upload.Length}); {remaining} bytes remained.");
             }
 
+            released = true;
             upload = await RecordAsync(upload, lockId, offset + appended.Bytes);
             if (appended.Cut is { } cut)
             {
@@ -176,7 +175,10 @@ public sealed class TusService(
         {
             await renewal.CancelAsync();
             await renewing;
-            await uploads.UnlockAsync(upload.VideoUid, lockId, CancellationToken.None);
+            if (!released)
+            {
+                await uploads.UnlockAsync(upload.VideoUid, lockId, CancellationToken.None);
+            }
         }
     }
 
@@ -260,7 +262,7 @@ public sealed class TusService(
             throw ApiErrors.NotFound("No such upload.");
         }
 
-        if (access.AccountId is not null && (await videos.GetAsync(upload.VideoUid, cancellationToken))?.AccountId != access.AccountId)
+        if (access.AccountId is not null && upload.AccountId != access.AccountId)
         {
             throw ApiErrors.NotFound("No such upload.");
         }

@@ -10,14 +10,17 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace Downstream.Server.Tests.Unit;
 
-/// <summary>tus upload records and their bytes: the append lock, offsets, completion and expiry.</summary>
+/// <summary>
+/// tus upload records and their bytes: the append lock, offsets, completion and expiry. On SQLite the lock lives in
+/// the process; in the PostgreSQL pass of scripts/test the same tests run against the lease in the database.
+/// </summary>
 public sealed class TusUploadStoreTests : IAsyncLifetime
 {
     private const string Account = "fedcba9876543210fedcba9876543210";
     private static readonly DateTimeOffset Now = DateTimeOffset.FromUnixTimeSeconds(1_800_000_000);
     private readonly TempDir _dir = new();
     private readonly FakeTimeProvider _time = new(Now);
-    private SqliteDatabase _database = null!;
+    private ISqlDatabase _database = null!;
     private SqlTusUploadStore _store = null!;
     private SqlVideoStore _videos = null!;
     private LocalBlobStore _blobs = null!;
@@ -25,8 +28,19 @@ public sealed class TusUploadStoreTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _database = new SqliteDatabase(_dir.File("test.db"));
-        await _database.MigrateAsync(CancellationToken.None);
+        if (Backends.PostgresS3)
+        {
+            var postgres = new Storage.Postgres.PostgresDatabase(await Backends.NewPostgresDatabaseAsync());
+            await postgres.MigrateAsync(CancellationToken.None);
+            _database = postgres;
+        }
+        else
+        {
+            var sqlite = new SqliteDatabase(_dir.File("test.db"));
+            await sqlite.MigrateAsync(CancellationToken.None);
+            _database = sqlite;
+        }
+
         await new SqlCredentialStore(_database).EnsureAccountAsync(Account, Now, CancellationToken.None);
         _store = new SqlTusUploadStore(_database);
         _videos = new SqlVideoStore(_database);
@@ -53,18 +67,20 @@ public sealed class TusUploadStoreTests : IAsyncLifetime
     public async Task One_request_holds_the_append_lock_until_it_ends_or_its_lease_runs_out()
     {
         var uid = await CreateAsync(100, Now.AddHours(1));
-        Assert.True(await _store.LockAsync(uid, "a", Now, Now.AddSeconds(30), CancellationToken.None));
-        Assert.False(await _store.LockAsync(uid, "b", Now.AddSeconds(10), Now.AddSeconds(40), CancellationToken.None));
+        Assert.NotNull(await _store.LockAsync(uid, "a", Now, Now.AddSeconds(30), CancellationToken.None));
+        Assert.Null(await _store.LockAsync(uid, "b", Now.AddSeconds(10), Now.AddSeconds(40), CancellationToken.None));
         Assert.True(await _store.RenewAsync(uid, "a", Now.AddSeconds(60), CancellationToken.None));
-        Assert.False(await _store.LockAsync(uid, "b", Now.AddSeconds(45), Now.AddSeconds(75), CancellationToken.None));
+        Assert.Null(await _store.LockAsync(uid, "b", Now.AddSeconds(45), Now.AddSeconds(75), CancellationToken.None));
 
         // A lease that ran out (its node died) is taken over; the old holder can then record nothing.
-        Assert.True(await _store.LockAsync(uid, "b", Now.AddSeconds(61), Now.AddSeconds(91), CancellationToken.None));
+        Assert.NotNull(await _store.LockAsync(uid, "b", Now.AddSeconds(61), Now.AddSeconds(91), CancellationToken.None));
         Assert.False(await _store.AdvanceAsync(uid, "a", 50, Now.AddHours(2), CancellationToken.None));
         Assert.True(await _store.AdvanceAsync(uid, "b", 50, Now.AddHours(2), CancellationToken.None));
-        await _store.UnlockAsync(uid, "b", CancellationToken.None);
-        Assert.True(await _store.LockAsync(uid, "c", Now.AddSeconds(62), Now.AddSeconds(92), CancellationToken.None));
-        Assert.Equal(50, (await _store.GetAsync(uid, CancellationToken.None))!.Offset);
+
+        // Recording the offset releases the lock, and the next holder reads it as it takes the lock.
+        Assert.Equal(50, (await _store.LockAsync(uid, "c", Now.AddSeconds(62), Now.AddSeconds(92), CancellationToken.None))!.Offset);
+        await _store.UnlockAsync(uid, "c", CancellationToken.None);
+        Assert.NotNull(await _store.LockAsync(uid, "d", Now.AddSeconds(63), Now.AddSeconds(93), CancellationToken.None));
     }
 
     [Fact]
@@ -89,7 +105,7 @@ public sealed class TusUploadStoreTests : IAsyncLifetime
     {
         var uid = await CreateAsync(10, Now.AddHours(1));
         var video = (await _videos.GetAsync(uid, CancellationToken.None))!;
-        Assert.True(await _store.LockAsync(uid, "a", Now, Now.AddSeconds(30), CancellationToken.None));
+        Assert.NotNull(await _store.LockAsync(uid, "a", Now, Now.AddSeconds(30), CancellationToken.None));
         var upload = (await _store.GetAsync(uid, CancellationToken.None))!;
         var job = new Jobs.Job { Id = Api.Ids.New(), Kind = Jobs.JobKinds.Ingest, VideoUid = uid, AvailableAt = Now, Created = Now };
         Assert.False(await _store.CompleteAsync("b", upload, video with { State = VideoStates.Queued, Size = 10 }, job, CancellationToken.None));
@@ -115,7 +131,7 @@ public sealed class TusUploadStoreTests : IAsyncLifetime
             await _data.AppendAsync(uid, 0, new MemoryStream(new byte[10]), 100, CancellationToken.None);
         }
 
-        Assert.True(await _store.LockAsync(busy, "a", Now.AddMinutes(29), Now.AddMinutes(32), CancellationToken.None));
+        Assert.NotNull(await _store.LockAsync(busy, "a", Now.AddMinutes(29), Now.AddMinutes(32), CancellationToken.None));
         var expiry = new TusExpiry(_store, _data, _videos, _time, NullLogger<TusExpiry>.Instance);
         Assert.Equal(0, await expiry.ExpireAsync(CancellationToken.None));
 
@@ -135,9 +151,13 @@ public sealed class TusUploadStoreTests : IAsyncLifetime
         Assert.Equal(TusUploadStates.Open, (await _store.GetAsync(fresh, CancellationToken.None))!.State);
     }
 
-    public Task DisposeAsync()
+    public async Task DisposeAsync()
     {
+        if (_database is IAsyncDisposable disposable)
+        {
+            await disposable.DisposeAsync();
+        }
+
         _dir.Dispose();
-        return Task.CompletedTask;
     }
 }
