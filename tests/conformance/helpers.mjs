@@ -72,7 +72,8 @@ export function makeLargeVideo(name = 'large.mp4') {
 export function storedSource(uid) {
   const bucket = process.env.DOWNSTREAM_S3_BUCKET;
   if (!bucket) return readFileSync(join(DATA_DIR, 'media', 'videos', uid, 'source'));
-  const run = spawnSync('curl', ['-sf', '--aws-sigv4', 'aws:amz:us-east-1:s3',
+  // The gateway wants the payload hash among the signed headers; curl signs the ones it is given.
+  const run = spawnSync('curl', ['-sf', '--aws-sigv4', 'aws:amz:us-east-1:s3', '-H', 'x-amz-content-sha256: UNSIGNED-PAYLOAD',
     '--user', `${process.env.AWS_ACCESS_KEY_ID}:${process.env.AWS_SECRET_ACCESS_KEY}`,
     `${process.env.DOWNSTREAM_S3_ENDPOINT}/${bucket}/videos/${uid}/source`], { maxBuffer: 1 << 30 });
   if (run.status !== 0) throw new Error(`reading the source of ${uid} from S3 failed: ${run.stderr}`);

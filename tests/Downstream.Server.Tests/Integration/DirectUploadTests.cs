@@ -82,6 +82,59 @@ public sealed class DirectUploadTests(ServerFixture fixture)
     }
 
     [Fact]
+    public async Task A_second_upload_while_one_is_in_progress_is_423_and_the_first_then_completes()
+    {
+        var (uid, url) = await CreateAsync(new JsonObject { ["maxDurationSeconds"] = 60 });
+        var bytes = await File.ReadAllBytesAsync(await fixture.Media.H264AacAsync());
+        const string boundary = "held-boundary";
+        var head = Encoding.ASCII.GetBytes($"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"clip.mp4\"\r\n\r\n");
+        var tail = Encoding.ASCII.GetBytes($"\r\n--{boundary}--\r\n");
+        var path = new Uri(url).PathAndQuery;
+
+        // The first upload sends its head and half its file, then waits. A probe with a body that is no multipart is
+        // refused 423 while the first holds the URL (or, when the probe was first, 400 and the URL is free again;
+        // a first upload that lost that race was answered 423 itself and is sent again).
+        System.Net.Sockets.TcpClient? held = null;
+        using var http = new HttpClient();
+        try
+        {
+            await Poll.UntilAsync(
+                async () =>
+                {
+                    if (held is null || held.Client.Poll(0, System.Net.Sockets.SelectMode.SelectRead))
+                    {
+                        held?.Dispose();
+                        held = new System.Net.Sockets.TcpClient();
+                        await held.ConnectAsync(IPAddress.Loopback, fixture.Server.Port);
+                        await held.GetStream().WriteAsync(Encoding.ASCII.GetBytes(
+                            $"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: multipart/form-data; boundary={boundary}\r\n"
+                            + $"Content-Length: {head.Length + bytes.Length + tail.Length}\r\n\r\n"));
+                        await held.GetStream().WriteAsync(head);
+                        await held.GetStream().WriteAsync(bytes.AsMemory(0, bytes.Length / 2));
+                    }
+
+                    using var probe = await http.PostAsync(url, new StringContent("not multipart"));
+                    return probe.StatusCode;
+                },
+                status => status == HttpStatusCode.Locked, TimeSpan.FromSeconds(30), "the second upload to be refused as busy");
+
+            var stream = held!.GetStream();
+            await stream.WriteAsync(bytes.AsMemory(bytes.Length / 2));
+            await stream.WriteAsync(tail);
+            var answer = new byte[8192];
+            var read = await stream.ReadAsync(answer);
+            Assert.StartsWith("HTTP/1.1 200", Encoding.ASCII.GetString(answer, 0, read), StringComparison.Ordinal);
+        }
+        finally
+        {
+            held?.Dispose();
+        }
+
+        Assert.Equal("ready", (await VideoAsync(uid)).GetProperty("status").GetProperty("state").GetString());
+        Assert.Equal(410, (await CurlUploadAsync(url, await fixture.Media.H264AacAsync())).Status);
+    }
+
+    [Fact]
     public async Task A_file_longer_than_max_duration_is_refused_and_the_video_ends_in_error()
     {
         var (uid, url) = await CreateAsync(new JsonObject { ["maxDurationSeconds"] = 1 });

@@ -203,7 +203,15 @@ public sealed class BadInputSweepTests : IAsyncLifetime
             yield return new("bad upload", "POST", stream, [.. auth, $"Content-Type: {contentType}"], Encoding.UTF8.GetBytes(body));
         }
 
-        yield return new("tus upload", "POST", stream, [.. auth, "Tus-Resumable: 1.0.0", "Upload-Length: 10"], []);
+        yield return new("tus without a length", "POST", stream, [.. auth, "Tus-Resumable: 1.0.0"], []);
+        yield return new("tus with a negative length", "POST", stream, [.. auth, "Tus-Resumable: 1.0.0", "Upload-Length: -10"], []);
+        yield return new("tus with a deferred length", "POST", stream, [.. auth, "Tus-Resumable: 1.0.0", "Upload-Defer-Length: 1"], []);
+        yield return new("tus of another version", "POST", stream, [.. auth, "Tus-Resumable: 0.2.2", "Upload-Length: 10"], []);
+        yield return new("tus with broken metadata", "POST", stream, [.. auth, "Tus-Resumable: 1.0.0", "Upload-Length: 10", "Upload-Metadata: name %%%"], []);
+        yield return new("tus PATCH of a video that is no upload", "PATCH", $"{stream}/{uid}", [.. auth, "Tus-Resumable: 1.0.0", "Upload-Offset: 0", "Content-Type: application/offset+octet-stream"], [1, 2, 3]);
+        yield return new("tus PATCH without an offset", "PATCH", $"{stream}/{uid}", [.. auth, "Tus-Resumable: 1.0.0", "Content-Type: application/offset+octet-stream"], [1, 2, 3]);
+        yield return new("tus HEAD of a video that is no upload", "HEAD", $"{stream}/{uid}", [.. auth, "Tus-Resumable: 1.0.0"], null, Bodiless: true);
+        yield return new("tus direct URL without a token", "PATCH", $"/tus/{uid}", ["Tus-Resumable: 1.0.0", "Upload-Offset: 0", "Content-Type: application/offset+octet-stream"], [1, 2, 3]);
         yield return new("oversized header", "GET", $"{stream}/{uid}", [.. auth, "X-Big: " + new string('h', 64 * 1024)], null, Bodiless: true);
         yield return new("too many headers", "GET", $"{stream}/{uid}", [.. auth, .. Enumerable.Range(0, 150).Select(i => $"X-H{i}: v")], null, Bodiless: true);
         yield return new("oversized request line", "GET", $"{stream}/{uid}?q={new string('q', 16 * 1024)}", auth, null, Bodiless: true);
