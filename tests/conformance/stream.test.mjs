@@ -59,3 +59,16 @@ test('user.tokens.verify', async () => {
   assert.match(result.id, /^[0-9a-f]{32}$/);
   assert.equal(result.status, 'active');
 });
+
+test('stream.webhooks update, get and delete', async () => {
+  const client = tokenClient();
+  const updated = await client.stream.webhooks.update({ account_id: ACCOUNT, notificationUrl: 'http://127.0.0.1:9/hooks/stream' });
+  assert.equal(updated.notificationUrl, 'http://127.0.0.1:9/hooks/stream');
+  assert.match(updated.secret, /^[0-9a-f]{32}$/);
+  const again = await client.stream.webhooks.update({ account_id: ACCOUNT, notification_url: 'http://127.0.0.1:9/hooks/other' });
+  assert.notEqual(again.secret, updated.secret);
+  const got = await client.stream.webhooks.get({ account_id: ACCOUNT });
+  assert.equal(got.notificationUrl, 'http://127.0.0.1:9/hooks/other');
+  assert.equal(got.secret, again.secret);
+  assert.equal(await client.stream.webhooks.delete({ account_id: ACCOUNT }), 'ok');
+});

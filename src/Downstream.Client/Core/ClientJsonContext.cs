@@ -18,4 +18,5 @@ namespace Downstream.Client.Core;
 [JsonSerializable(typeof(List<AccessRule>))]
 [JsonSerializable(typeof(TokenResult))]
 [JsonSerializable(typeof(DirectUploadResponse))]
+[JsonSerializable(typeof(Webhook))]
 internal sealed partial class ClientJsonContext : JsonSerializerContext;

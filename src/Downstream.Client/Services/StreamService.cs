@@ -20,7 +20,11 @@ public sealed class StreamService
         Keys = new KeyService(transport);
         Token = new TokenService(transport);
         DirectUpload = new DirectUploadService(transport);
+        Webhooks = new WebhookService(transport);
     }
+
+    /// <summary>The account's webhook: <c>client.Stream.Webhooks</c>.</summary>
+    public WebhookService Webhooks { get; }
 
     /// <summary>Direct creator uploads: <c>client.Stream.DirectUpload</c>.</summary>
     public DirectUploadService DirectUpload { get; }

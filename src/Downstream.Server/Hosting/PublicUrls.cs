@@ -44,4 +44,22 @@ public sealed class PublicUrls(IOptions<DownstreamOptions> options, IServer serv
         request.HttpContext.Items.ContainsKey(TrustedProxies.FromTrustedProxy) && request.Headers.ContainsKey("X-Original-Host");
 
     public string Media(HttpRequest request, string videoUid, string fileName) => $"{Base(request)}/{videoUid}/downloads/{fileName}";
+
+    /// <summary>
+    /// The base for URLs made outside a request (webhook payloads, made by workers): <c>DOWNSTREAM_PUBLIC_URL</c>,
+    /// else this node's first listen URL with a wildcard host read as 127.0.0.1. Set the public URL when events leave the machine.
+    /// </summary>
+    public string Base()
+    {
+        if (options.Value.PublicUrl is { Length: > 0 } configured)
+        {
+            return configured.TrimEnd('/');
+        }
+
+        var listen = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? "http://127.0.0.1:8080";
+        return Uri.TryCreate(listen.Replace("://+", "://127.0.0.1", StringComparison.Ordinal).Replace("://*", "://127.0.0.1", StringComparison.Ordinal)
+                .Replace("://0.0.0.0", "://127.0.0.1", StringComparison.Ordinal).Replace("://[::]", "://127.0.0.1", StringComparison.Ordinal), UriKind.Absolute, out var uri)
+            ? uri.GetLeftPart(UriPartial.Authority)
+            : "http://127.0.0.1:8080";
+    }
 }

@@ -58,6 +58,9 @@ public static class ServiceRegistration
         services.AddSingleton<ISigningKeyStore, SqlSigningKeyStore>();
         services.AddSingleton<IDirectUploadStore, SqlDirectUploadStore>();
         services.AddSingleton<ITusUploadStore, SqlTusUploadStore>();
+        services.AddSingleton<IWebhookStore, SqlWebhookStore>();
+        services.AddSingleton<Webhooks.WebhookPayloads>();
+        services.AddSingleton<WebhookOutbox>();
         services.AddSingleton<Tus.ITusDataStore>(sp => sp.GetRequiredService<IBlobStore>() is LocalBlobStore local
             ? new Tus.LocalTusData(local)
             : new Tus.BlobChunkTusData(sp.GetRequiredService<IBlobStore>()));
@@ -86,6 +89,7 @@ public static class ServiceRegistration
         {
             services.AddHostedService<JobWorker>();
             services.AddHostedService<Janitor>();
+            services.AddHostedService<Webhooks.WebhookDispatcher>();
         }
 
         services.AddSingleton<Network.IHostResolver, Network.DnsHostResolver>();
@@ -96,6 +100,13 @@ public static class ServiceRegistration
         {
             client.Timeout = Timeout.InfiniteTimeSpan;
             client.DefaultRequestHeaders.UserAgent.ParseAdd("Downstream/1.0 (copy from URL)");
+        }).ConfigurePrimaryHttpMessageHandler(sp => Network.GuardedConnector.CreateHandler(
+            sp.GetRequiredService<Network.OutboundPolicy>(), sp.GetRequiredService<IOptions<DownstreamOptions>>().Value.CopyConnectTimeout));
+
+        services.AddHttpClient(Webhooks.WebhookDispatcher.HttpClientName, client =>
+        {
+            client.Timeout = Timeout.InfiniteTimeSpan;
+            client.DefaultRequestHeaders.UserAgent.ParseAdd("Downstream/1.0 (webhooks)");
         }).ConfigurePrimaryHttpMessageHandler(sp => Network.GuardedConnector.CreateHandler(
             sp.GetRequiredService<Network.OutboundPolicy>(), sp.GetRequiredService<IOptions<DownstreamOptions>>().Value.CopyConnectTimeout));
 

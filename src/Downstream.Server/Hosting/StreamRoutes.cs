@@ -5,6 +5,7 @@ using Downstream.Server.Downloads;
 using Downstream.Server.Signing;
 using Downstream.Server.Tus;
 using Downstream.Server.Videos;
+using Downstream.Server.Webhooks;
 
 namespace Downstream.Server.Hosting;
 
@@ -34,7 +35,8 @@ public static class StreamRoutes
                 .MapDownloadsApi()
                 .MapSigningApi()
                 .MapDirectUploadsApi()
-                .MapTusApi();
+                .MapTusApi()
+                .MapWebhooksApi();
         }
 
         app.MapMediaDelivery();

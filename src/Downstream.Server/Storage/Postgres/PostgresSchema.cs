@@ -146,5 +146,26 @@ public static class PostgresSchema
                 locked_until bigint);
             CREATE INDEX tus_uploads_open ON tus_uploads(state, expires);
             """),
+        (6, """
+            CREATE TABLE webhooks (
+                account_id text PRIMARY KEY REFERENCES accounts(id),
+                notification_url text NOT NULL,
+                secret text NOT NULL,
+                download_events bigint NOT NULL,
+                modified bigint NOT NULL);
+            CREATE TABLE webhook_events (
+                id text PRIMARY KEY,
+                account_id text NOT NULL,
+                event text NOT NULL,
+                video_uid text NOT NULL,
+                payload text NOT NULL,
+                created bigint NOT NULL,
+                attempts bigint NOT NULL,
+                next_attempt bigint NOT NULL,
+                lease_until bigint,
+                delivered bigint,
+                last_error text);
+            CREATE INDEX webhook_events_due ON webhook_events(delivered, next_attempt);
+            """),
     ];
 }

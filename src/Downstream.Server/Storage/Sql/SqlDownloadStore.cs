@@ -4,7 +4,8 @@ using Downstream.Server.Jobs;
 
 namespace Downstream.Server.Storage.Sql;
 
-public sealed class SqlDownloadStore(ISqlDatabase database) : IDownloadStore
+/// <param name="outbox">Adds the webhook event of a download that ends <c>ready</c> or <c>error</c>, in the same transaction.</param>
+public sealed class SqlDownloadStore(ISqlDatabase database, WebhookOutbox? outbox = null) : IDownloadStore
 {
     private const string Columns = "video_uid, type, status, percent_complete, error_text, job_id, size, created, modified";
 
@@ -91,17 +92,32 @@ public sealed class SqlDownloadStore(ISqlDatabase database) : IDownloadStore
     {
         var percent = status == DownloadStatuses.Ready ? 100.0 : 0.0;
         await using var connection = await database.OpenAsync(cancellationToken);
-        return database.Wrote(await connection.ExecuteAsync(new CommandDefinition("""
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var updated = await connection.ExecuteAsync(new CommandDefinition("""
             UPDATE downloads SET status = @status, error_text = @errorText, size = @size, modified = @now,
                 percent_complete = CASE WHEN @status = 'ready' THEN 100 ELSE percent_complete END
             WHERE video_uid = @videoUid AND type = @type AND job_id = @jobId
             """, new { videoUid, type, jobId, status, errorText, size, percent, now = UnixTime.To(now) },
-            cancellationToken: cancellationToken))) == 1;
+            transaction, cancellationToken: cancellationToken));
+        if (updated == 1 && outbox is not null)
+        {
+            var row = await connection.QuerySingleAsync<DownloadRow>(new CommandDefinition(
+                "SELECT d.*, v.account_id AS account_id FROM downloads d JOIN videos v ON v.uid = d.video_uid WHERE d.video_uid = @videoUid AND d.type = @type",
+                new { videoUid, type }, transaction, cancellationToken: cancellationToken));
+            var download = row.ToDownload();
+            await outbox.AddAsync(connection, transaction, row.AccountId ?? "",
+                status == DownloadStatuses.Ready ? Webhooks.WebhookPayloads.DownloadReady : Webhooks.WebhookPayloads.DownloadError,
+                videoUid, downloadEvent: true, () => outbox.Payloads.Download(videoUid, download), cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return database.Wrote(updated) == 1;
     }
 
     internal sealed class DownloadRow
     {
         public string VideoUid { get; set; } = "";
+        public string? AccountId { get; set; }
         public string? Type { get; set; }
         public string? Status { get; set; }
         public double PercentComplete { get; set; }

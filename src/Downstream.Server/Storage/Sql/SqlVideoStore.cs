@@ -7,7 +7,8 @@ using Downstream.Server.Videos;
 
 namespace Downstream.Server.Storage.Sql;
 
-public sealed class SqlVideoStore(ISqlDatabase database) : IVideoStore
+/// <param name="outbox">Adds the webhook event of a video that ends <c>ready</c> or <c>error</c>, in the same transaction.</param>
+public sealed class SqlVideoStore(ISqlDatabase database, WebhookOutbox? outbox = null) : IVideoStore
 {
     private const string Columns = """
         uid, account_id, state, pct_complete, error_reason_code, error_reason_text, duration, width, height,
@@ -122,8 +123,9 @@ public sealed class SqlVideoStore(ISqlDatabase database) : IVideoStore
     public async Task<bool> FinishIngestAsync(Video video, string expectedState, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var row = VideoRow.From(video);
-        return database.Wrote(await connection.ExecuteAsync(new CommandDefinition(SqlFinishIngest, new
+        var updated = await connection.ExecuteAsync(new CommandDefinition(SqlFinishIngest, new
         {
             row.Uid,
             row.State,
@@ -139,7 +141,19 @@ public sealed class SqlVideoStore(ISqlDatabase database) : IVideoStore
             row.Uploaded,
             row.ReadyAt,
             expectedState,
-        }, cancellationToken: cancellationToken))) == 1;
+        }, transaction, cancellationToken: cancellationToken));
+        if (updated == 1 && outbox is not null && video.State is VideoStates.Ready or VideoStates.Error)
+        {
+            // The stored video, edits included, is what GET returns and so what the event carries.
+            var stored = (await connection.QuerySingleAsync<VideoRow>(new CommandDefinition(
+                $"SELECT {Columns} FROM videos WHERE uid = @uid", new { uid = video.Uid }, transaction, cancellationToken: cancellationToken))).ToVideo();
+            await outbox.AddAsync(connection, transaction, stored.AccountId,
+                stored.State == VideoStates.Ready ? Webhooks.WebhookPayloads.VideoReady : Webhooks.WebhookPayloads.VideoError,
+                stored.Uid, downloadEvent: false, () => Webhooks.WebhookPayloads.Video(stored), cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return database.Wrote(updated) == 1;
     }
 
     // Each writer owns its columns: an edit never undoes ingest, and ingest never undoes an edit.

@@ -133,6 +133,29 @@ public sealed class SqliteDatabase : ISqlDatabase
                 locked_until INTEGER);
             CREATE INDEX tus_uploads_open ON tus_uploads(state, expires);
             """),
+        (6, """
+            -- Webhooks: one per account (its secret signs each delivery, so it is kept as is), and the outbox of
+            -- events, written in the transaction of the state change they tell of and delivered by a dispatcher.
+            CREATE TABLE webhooks (
+                account_id TEXT PRIMARY KEY REFERENCES accounts(id),
+                notification_url TEXT NOT NULL,
+                secret TEXT NOT NULL,
+                download_events INTEGER NOT NULL,
+                modified INTEGER NOT NULL);
+            CREATE TABLE webhook_events (
+                id TEXT PRIMARY KEY,
+                account_id TEXT NOT NULL,
+                event TEXT NOT NULL,
+                video_uid TEXT NOT NULL,
+                payload TEXT NOT NULL,
+                created INTEGER NOT NULL,
+                attempts INTEGER NOT NULL,
+                next_attempt INTEGER NOT NULL,
+                lease_until INTEGER,
+                delivered INTEGER,
+                last_error TEXT);
+            CREATE INDEX webhook_events_due ON webhook_events(delivered, next_attempt);
+            """),
     ];
 
     private const string SchemaV1 = """
