@@ -133,6 +133,20 @@ public sealed class DownloadFailedException : CloudflareException
     }
 }
 
+/// <summary>The server has no live event stream (Cloudflare has none): poll instead.</summary>
+public sealed class EventsUnavailableException : CloudflareException
+{
+    public EventsUnavailableException(string message)
+        : base(message)
+    {
+    }
+
+    public EventsUnavailableException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}
+
 internal static class ApiExceptionFactory
 {
     /// <summary>The exception of <paramref name="status"/> with the envelope's errors, or the body itself when it is no envelope.</summary>

@@ -33,32 +33,87 @@ public sealed class DownloadService
             ClientJsonContext.Default.String, cancellationToken);
 
     /// <summary>
-    /// Polls until the download is ready, reporting <c>percentComplete</c>; the wait grows from 0.5 s to
-    /// 5 s. Throws <see cref="DownloadFailedException"/> when it ends in <c>error</c>.
+    /// Waits until the download is ready, reporting <c>percentComplete</c>, and returns it. Follows the server's live
+    /// event stream (<see cref="Watch"/>); against a server without one (Cloudflare) or after the stream breaks,
+    /// polls, the wait growing from 0.5 s to 5 s. Throws <see cref="DownloadFailedException"/> when it ends in <c>error</c>.
     /// </summary>
     public async Task<Download> WaitUntilReady(
         string identifier, DownloadType type, DownloadGetParams parameters, IProgress<double>? progress = null, CancellationToken cancellationToken = default)
     {
+        try
+        {
+            await foreach (var downloads in Watch(identifier, parameters, cancellationToken).ConfigureAwait(false))
+            {
+                if (Settled(identifier, type, downloads, progress) is { } done)
+                {
+                    return done;
+                }
+            }
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested
+            && ex is EventsUnavailableException or IOException or HttpRequestException or NotFoundException or ApiException { StatusCode: HttpStatusCode.MethodNotAllowed })
+        {
+            // Polling below gives the same answer, or the right error (an unknown video is 404 there too).
+        }
+
         var delay = FirstPoll;
         while (true)
         {
-            var downloads = await Get(identifier, parameters, cancellationToken).ConfigureAwait(false);
-            var download = downloads[type]
-                ?? throw new CloudflareException($"Video {identifier} has no {type} download; create it first.");
-            progress?.Report(download.PercentComplete);
-            if (download.Status == DownloadStatus.Ready)
+            if (Settled(identifier, type, await Get(identifier, parameters, cancellationToken).ConfigureAwait(false), progress) is { } done)
             {
-                return download;
-            }
-
-            if (download.Status == DownloadStatus.Error)
-            {
-                throw new DownloadFailedException($"The {type} download of video {identifier} failed on the server.");
+                return done;
             }
 
             await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
             delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 1.5, MaxPoll.TotalMilliseconds));
         }
+    }
+
+    /// <summary>
+    /// The downloads map as it changes, from the server's Server-Sent Events stream (<c>.../downloads/events</c>, a
+    /// Downstream addition): the map on connect, again on each change of a status or percentage, and the last one
+    /// once every download is <c>ready</c> or <c>error</c>. Throws <see cref="EventsUnavailableException"/> against a
+    /// server without the stream.
+    /// </summary>
+    public async IAsyncEnumerable<DownloadGetResponse> Watch(
+        string identifier, DownloadGetParams parameters, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, _transport.Options.BaseUrl + PathOf(identifier, parameters.AccountId, null) + "/events");
+        _transport.Authorize(request);
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
+        using var response = await _transport.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw ApiExceptionFactory.FromBody(response.StatusCode, await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false));
+        }
+
+        if (response.Content.Headers.ContentType?.MediaType != "text/event-stream")
+        {
+            throw new EventsUnavailableException("The server has no live download events; poll Get instead.");
+        }
+
+        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        await foreach (var item in System.Net.ServerSentEvents.SseParser.Create(stream).EnumerateAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (item.EventType is "downloads" or "done")
+            {
+                yield return JsonSerializer.Deserialize(item.Data, ClientJsonContext.Default.DownloadGetResponse)!;
+            }
+
+            if (item.EventType == "done")
+            {
+                yield break;
+            }
+        }
+    }
+
+    private static Download? Settled(string identifier, DownloadType type, DownloadGetResponse downloads, IProgress<double>? progress)
+    {
+        var download = downloads[type] ?? throw new CloudflareException($"Video {identifier} has no {type} download; create it first.");
+        progress?.Report(download.PercentComplete);
+        return download.Status == DownloadStatus.Ready ? download
+            : download.Status == DownloadStatus.Error ? throw new DownloadFailedException($"The {type} download of video {identifier} failed on the server.")
+            : null;
     }
 
     /// <summary>Fetches a ready download into a file, resuming with Range after a dropped connection.</summary>

@@ -34,6 +34,13 @@ public sealed class DownloadService(
             ?? throw ApiErrors.NotFound($"Video not found: {uid}");
     }
 
+    /// <summary>The downloads of the account's video (read from the store); 404 when there is no such video.</summary>
+    public async Task<IReadOnlyList<Download>> ListAsync(string accountId, string identifier, CancellationToken cancellationToken)
+    {
+        var uid = Ids.Require(identifier, "identifier");
+        return await downloads.ListForAccountAsync(accountId, uid, cancellationToken) ?? throw ApiErrors.NotFound($"Video not found: {uid}");
+    }
+
     /// <summary>Creates the download unless it exists (a repeat is a no-op); returns all downloads of the video.</summary>
     public async Task<IReadOnlyList<Download>> CreateAsync(
         string accountId, string identifier, DownloadType type, CancellationToken cancellationToken)

@@ -19,6 +19,7 @@ public static class DownloadsApi
         stream.MapDelete("/{identifier}/downloads", DeleteDefault);
         stream.MapPost("/{identifier}/downloads/{download_type}", Create);
         stream.MapDelete("/{identifier}/downloads/{download_type}", Delete);
+        stream.MapDownloadEventsApi();
         return stream;
     }
 
@@ -59,7 +60,7 @@ public static class DownloadsApi
         return TypedResults.Ok(Envelope.Ok("ok"));
     }
 
-    private static Dictionary<string, DownloadDto> ToMap(IReadOnlyList<Download> downloads, HttpRequest request, PublicUrls urls) =>
+    public static Dictionary<string, DownloadDto> ToMap(IReadOnlyList<Download> downloads, HttpRequest request, PublicUrls urls) =>
         downloads
             .Select(d => (Download: d, Type: DownloadType.Find(d.Type)))
             .Where(x => x.Type is not null)

@@ -238,6 +238,35 @@ public sealed class ClientContractTests(ServerFixture fixture)
     }
 
     [Fact]
+    public async Task Watch_streams_the_downloads_until_they_are_settled_and_wait_follows_it()
+    {
+        using var client = Client();
+        var video = await client.Stream.Upload(await fixture.Media.LongAsync(20), new VideoUploadParams { AccountId = Account });
+        await client.Stream.Downloads.Create(video.Uid, new DownloadCreateParams { AccountId = Account });
+        var seen = new List<DownloadGetResponse>();
+        await foreach (var downloads in client.Stream.Downloads.Watch(video.Uid, new DownloadGetParams { AccountId = Account }))
+        {
+            seen.Add(downloads);
+        }
+
+        Assert.True(seen.Count >= 2, $"{seen.Count} events");
+        Assert.Equal(DownloadStatus.Ready, seen[^1].Default!.Status);
+        Assert.True(seen.Zip(seen.Skip(1)).All(p => p.First.Default!.PercentComplete <= p.Second.Default!.PercentComplete));
+
+        await client.Stream.Downloads.Create(video.Uid, new DownloadCreateParams { AccountId = Account, Type = DownloadType.Audio });
+        var percents = new List<double>();
+        var audio = await client.Stream.Downloads.WaitUntilReady(video.Uid, DownloadType.Audio, new DownloadGetParams { AccountId = Account }, new SyncProgress<double>(percents.Add));
+        Assert.Equal(DownloadStatus.Ready, audio.Status);
+        Assert.Equal(100, percents[^1]);
+        await Assert.ThrowsAsync<NotFoundException>(async () =>
+        {
+            await foreach (var _ in client.Stream.Downloads.Watch("0123456789abcdef0123456789abcdef", new DownloadGetParams { AccountId = Account }))
+            {
+            }
+        });
+    }
+
+    [Fact]
     public async Task Webhooks_update_get_delete_and_a_delivery_verifies_with_its_secret()
     {
         using var client = Client();

@@ -32,6 +32,10 @@ public sealed class MultiNodeTests : IAsyncLifetime
             Assert.Equal(HttpStatusCode.OK, status);
         }
 
+        // The live stream on an API node follows a job that a worker runs: the change reaches it through the database.
+        var watched = await new StreamApi(apis[1].Http).WatchDownloadsAsync(uids[^1], seconds: 180);
+        Assert.Equal("ready", watched[^1].Data.GetProperty("default").GetProperty("status").GetString());
+
         foreach (var (uid, i) in uids.Select((u, i) => (u, i)))
         {
             var entry = await new StreamApi(apis[i % 2].Http).WaitForDownloadAsync(uid, "default", seconds: 180);

@@ -110,6 +110,30 @@ public sealed class StreamApi(HttpClient http, string prefix = "/client/v4", str
         return entry;
     }
 
+    /// <summary>Reads <c>.../downloads/events</c> until its <c>done</c> event (or the deadline): each event's name and data.</summary>
+    public async Task<List<(string Event, JsonElement Data)>> WatchDownloadsAsync(string uid, int seconds = 120)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"{Stream}/{uid}/downloads/events");
+        if (token is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
+        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
+        var events = new List<(string, JsonElement)>();
+        await using var body = await response.Content.ReadAsStreamAsync(timeout.Token);
+        await foreach (var item in System.Net.ServerSentEvents.SseParser.Create(body).EnumerateAsync(timeout.Token))
+        {
+            using var data = JsonDocument.Parse(item.Data);
+            events.Add((item.EventType, data.RootElement.Clone()));
+        }
+
+        return events;
+    }
+
     public static StringContent Json(string json, string? contentType = "application/json")
     {
         var content = new StringContent(json, Encoding.UTF8);
