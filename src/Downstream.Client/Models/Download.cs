@@ -41,6 +41,38 @@ public sealed record Download
     /// <summary>Where the file is served once it is ready.</summary>
     [JsonPropertyName("url")]
     public string? Url { get; init; }
+
+    // Downstream's additions (absent from Cloudflare's answers): each is null when not known.
+
+    /// <summary>The file's size in bytes, once ready.</summary>
+    [JsonPropertyName("size")]
+    public long? Size { get; init; }
+
+    /// <summary>Hex SHA-256 of the file, once ready: compare it with what you fetched.</summary>
+    [JsonPropertyName("sha256")]
+    public string? Sha256 { get; init; }
+
+    /// <summary><c>remux</c> (streams copied) or <c>transcode</c>.</summary>
+    [JsonPropertyName("mode")]
+    public string? Mode { get; init; }
+
+    /// <summary>Seconds left, while in progress.</summary>
+    [JsonPropertyName("etaSeconds")]
+    public double? EtaSeconds { get; init; }
+
+    /// <summary>Why it failed: a code such as <c>ERR_NO_AUDIO</c>, <c>ERR_DISK_FULL</c> or <c>ERR_FFMPEG</c>.</summary>
+    [JsonPropertyName("errorReasonCode")]
+    public string? ErrorReasonCode { get; init; }
+
+    /// <summary>Why it failed, in words.</summary>
+    [JsonPropertyName("errorReasonText")]
+    public string? ErrorReasonText { get; init; }
+
+    [JsonPropertyName("created")]
+    public DateTimeOffset? Created { get; init; }
+
+    [JsonPropertyName("readyAt")]
+    public DateTimeOffset? ReadyAt { get; init; }
 }
 
 /// <summary>The downloads of a video, keyed by type; a type is present only once created.</summary>

@@ -112,7 +112,8 @@ public sealed class DownloadService
         var download = downloads[type] ?? throw new CloudflareException($"Video {identifier} has no {type} download; create it first.");
         progress?.Report(download.PercentComplete);
         return download.Status == DownloadStatus.Ready ? download
-            : download.Status == DownloadStatus.Error ? throw new DownloadFailedException($"The {type} download of video {identifier} failed on the server.")
+            : download.Status == DownloadStatus.Error
+                ? throw new DownloadFailedException($"The {type} download of video {identifier} failed on the server" + (download.ErrorReasonText is { } why ? $": {why}" : "."))
             : null;
     }
 

@@ -38,7 +38,7 @@ public sealed class DownloadJobHandler(
 
         if (video.State == VideoStates.Error)
         {
-            await FailAsync(job, type, $"The video could not be ingested: {video.ErrorReasonText}", cancellationToken);
+            await FailAsync(job, type, DownloadErrors.VideoFailed, $"The video could not be ingested: {video.ErrorReasonText}", cancellationToken);
             return;
         }
 
@@ -47,14 +47,17 @@ public sealed class DownloadJobHandler(
         await using var source = plan is null ? null : await blobs.OpenLocalAsync(VideoKeys.Source(video.Uid), cancellationToken);
         if (plan is null || source is null)
         {
-            await FailAsync(job, type, reason ?? "The video's source media is missing.", cancellationToken);
+            await FailAsync(job, type, reason is null ? DownloadErrors.SourceMissing : DownloadErrors.NoAudio, reason ?? "The video's source media is missing.", cancellationToken);
             return;
         }
 
         await using var output = await blobs.BeginWriteAsync(DownloadType.BlobKey(video.Uid, type), cancellationToken);
         var arguments = FfmpegArguments.ForDownload(source.Path, video.Media!.FormatName, output.StagingPath, plan, options.Value.X264Preset);
-        var lastSaved = time.GetUtcNow();
+        var started = time.GetUtcNow();
+        var lastSaved = started;
         var lastPercent = 0.0;
+        var mode = plan.IsRemux ? "remux" : "transcode";
+        await downloads.UpdateProgressAsync(video.Uid, type.Name, job.Id, new DownloadProgress(0, null, mode), started, CancellationToken.None);
         var timeout = Deadline(video.Duration);
         var exit = await ffmpeg.RunAsync(arguments, logs.PathOf(job), async line =>
         {
@@ -71,14 +74,16 @@ public sealed class DownloadJobHandler(
 
             lastSaved = now;
             lastPercent = percent;
-            await downloads.UpdateProgressAsync(video.Uid, type.Name, job.Id, percent, now, CancellationToken.None);
+            // Time left at the pace so far: ffmpeg's speed, averaged over the whole run.
+            var eta = (now - started).TotalSeconds * (100 - percent) / percent;
+            await downloads.UpdateProgressAsync(video.Uid, type.Name, job.Id, new DownloadProgress(percent, eta), now, CancellationToken.None);
         }, timeout, cancellationToken);
 
         if (exit.TimedOut)
         {
             // Final, not retried: the same file would run out of time again.
             await output.DisposeAsync();
-            await FailAsync(job, type, $"Making the download took longer than the {timeout.TotalMinutes:0.#} minutes allowed for this video.", cancellationToken);
+            await FailAsync(job, type, DownloadErrors.Timeout, $"Making the download took longer than the {timeout.TotalMinutes:0.#} minutes allowed for this video.", cancellationToken);
             return;
         }
 
@@ -87,12 +92,16 @@ public sealed class DownloadJobHandler(
             // Free the space first: on a full disk the database needs it to record the failure.
             await output.DisposeAsync();
             logger.LogWarning("ffmpeg failed for {VideoUid} {Type} (exit {ExitCode}): {Error}", video.Uid, type.Name, exit.ExitCode, exit.ErrorTail);
-            await FailAsync(job, type, $"ffmpeg exited with code {exit.ExitCode}: {LastLine(exit.ErrorTail)}", cancellationToken);
+            var diskFull = exit.ErrorTail.Contains("No space left on device", StringComparison.Ordinal);
+            await FailAsync(job, type, diskFull ? DownloadErrors.DiskFull : DownloadErrors.Ffmpeg,
+                diskFull ? "The disk is full: there was no room for the file." : $"ffmpeg failed (exit code {exit.ExitCode}): {LastLine(exit.ErrorTail)}", cancellationToken);
             return;
         }
 
+        // ffmpeg's faststart pass rewrites the file in place, so its bytes are final only now: one read, from the page cache.
+        var sha256 = await Sha256Async(output.StagingPath, cancellationToken);
         var blob = await output.CommitAsync(cancellationToken);
-        if (!await downloads.FinishAsync(video.Uid, type.Name, job.Id, DownloadStatuses.Ready, null, blob.Length, time.GetUtcNow(), CancellationToken.None))
+        if (!await downloads.FinishAsync(video.Uid, type.Name, job.Id, new DownloadOutcome(DownloadStatuses.Ready, blob.Length, sha256), time.GetUtcNow(), CancellationToken.None))
         {
             // Deleted while we worked: take the file away again.
             await blobs.DeleteAsync(DownloadType.BlobKey(video.Uid, type), CancellationToken.None);
@@ -107,12 +116,18 @@ public sealed class DownloadJobHandler(
         options.Value.FfmpegTimeoutBase + (options.Value.FfmpegTimeoutPerMediaSecond * Math.Max(0, durationSeconds));
 
     public Task GiveUpAsync(Job job, string reason, CancellationToken cancellationToken) =>
-        FailAsync(job, DownloadType.Find(job.DownloadType) ?? DownloadType.Default, reason, cancellationToken);
+        FailAsync(job, DownloadType.Find(job.DownloadType) ?? DownloadType.Default, DownloadErrors.GaveUp, $"The job failed again and again ({reason}).", cancellationToken);
 
-    private async Task FailAsync(Job job, DownloadType type, string reason, CancellationToken cancellationToken)
+    private async Task FailAsync(Job job, DownloadType type, string code, string reason, CancellationToken cancellationToken)
     {
-        logger.LogWarning("Download {VideoUid} {Type} failed: {Reason}", job.VideoUid, type.Name, reason);
-        await downloads.FinishAsync(job.VideoUid, type.Name, job.Id, DownloadStatuses.Error, reason, null, time.GetUtcNow(), cancellationToken);
+        logger.LogWarning("Download {VideoUid} {Type} failed: {Code} {Reason}", job.VideoUid, type.Name, code, reason);
+        await downloads.FinishAsync(job.VideoUid, type.Name, job.Id, DownloadOutcome.Failed(code, reason), time.GetUtcNow(), cancellationToken);
+    }
+
+    private static async Task<string> Sha256Async(string path, CancellationToken cancellationToken)
+    {
+        await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        return Convert.ToHexStringLower(await System.Security.Cryptography.SHA256.HashDataAsync(file, cancellationToken));
     }
 
     private static string LastLine(string text)

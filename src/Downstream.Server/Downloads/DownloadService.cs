@@ -68,6 +68,7 @@ public sealed class DownloadService(
                 Type = type.Name,
                 Status = plan is null && !waiting ? DownloadStatuses.Error : DownloadStatuses.InProgress,
                 ErrorText = reason,
+                ErrorCode = reason is null ? null : DownloadErrors.NoAudio,
                 JobId = jobId,
                 Created = now,
                 Modified = now,

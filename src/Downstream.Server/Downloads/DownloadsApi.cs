@@ -67,5 +67,5 @@ public static class DownloadsApi
             .OrderBy(x => x.Type!.Name == DownloadType.Default.Name ? 0 : 1)
             .ToDictionary(
                 x => x.Type!.Name,
-                x => new DownloadDto(x.Download.Status, Math.Round(x.Download.PercentComplete, 1), urls.Media(request, x.Download.VideoUid, x.Type!.FileName)));
+                x => DownloadDto.From(x.Download, urls.Media(request, x.Download.VideoUid, x.Type!.FileName)));
 }

@@ -22,8 +22,8 @@ public interface IDownloadStore
     Task<bool> DeleteAsync(string videoUid, string type, CancellationToken cancellationToken);
 
     /// <summary>Records progress of the given job; false when the download is gone or owned by another job.</summary>
-    Task<bool> UpdateProgressAsync(string videoUid, string type, string jobId, double percent, DateTimeOffset now, CancellationToken cancellationToken);
+    Task<bool> UpdateProgressAsync(string videoUid, string type, string jobId, DownloadProgress progress, DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>Sets the final status for the given job; false when the download is gone or owned by another job.</summary>
-    Task<bool> FinishAsync(string videoUid, string type, string jobId, string status, string? errorText, long? size, DateTimeOffset now, CancellationToken cancellationToken);
+    Task<bool> FinishAsync(string videoUid, string type, string jobId, DownloadOutcome outcome, DateTimeOffset now, CancellationToken cancellationToken);
 }

@@ -26,7 +26,7 @@ public sealed class WebhookPayloads(PublicUrls urls)
     public string Download(string videoUid, Download download)
     {
         var type = DownloadType.Find(download.Type) ?? DownloadType.Default;
-        var entry = new DownloadDto(download.Status, Math.Round(download.PercentComplete, 1), $"{urls.Base()}/{videoUid}/downloads/{type.FileName}");
+        var entry = DownloadDto.From(download, $"{urls.Base()}/{videoUid}/downloads/{type.FileName}");
         return JsonSerializer.Serialize(new DownloadEventDto(videoUid, type.Name, entry), ApiJsonContext.Default.DownloadEventDto);
     }
 }

@@ -258,6 +258,11 @@ public sealed class ClientContractTests(ServerFixture fixture)
         var audio = await client.Stream.Downloads.WaitUntilReady(video.Uid, DownloadType.Audio, new DownloadGetParams { AccountId = Account }, new SyncProgress<double>(percents.Add));
         Assert.Equal(DownloadStatus.Ready, audio.Status);
         Assert.Equal(100, percents[^1]);
+        var bytes = await fixture.Server.Http.GetByteArrayAsync(new Uri(audio.Url!).AbsolutePath);
+        Assert.Equal(bytes.Length, audio.Size);
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)), audio.Sha256);
+        Assert.NotNull(audio.Mode);
+        Assert.True(audio.ReadyAt >= audio.Created);
         await Assert.ThrowsAsync<NotFoundException>(async () =>
         {
             await foreach (var _ in client.Stream.Downloads.Watch("0123456789abcdef0123456789abcdef", new DownloadGetParams { AccountId = Account }))

@@ -36,6 +36,24 @@ public sealed class DownloadEventsTests(ServerFixture fixture)
             Assert.NotEqual(events[i - 1].Data.GetRawText(), events[i].Data.GetRawText());
         }
 
+        // The entries explain themselves: how each was made, time left while it ran, and the file's own facts.
+        var running = events.Select(e => e.Data.GetProperty("default")).Where(d => d.GetProperty("status").GetString() == "inprogress" && d.TryGetProperty("etaSeconds", out _)).ToList();
+        Assert.NotEmpty(running);
+        Assert.True(running[^1].GetProperty("etaSeconds").GetDouble() <= running[0].GetProperty("etaSeconds").GetDouble(), "the ETA did not come down");
+        Assert.All(running, d => Assert.Equal("transcode", d.GetProperty("mode").GetString()));
+        foreach (var (type, file) in new[] { ("default", "default.mp4"), ("audio", "audio.m4a") })
+        {
+            var entry = events[^1].Data.GetProperty(type);
+            var bytes = await fixture.Server.Http.GetByteArrayAsync($"/{uid}/downloads/{file}");
+            Assert.Equal(bytes.Length, entry.GetProperty("size").GetInt64());
+            Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)), entry.GetProperty("sha256").GetString());
+            Assert.False(entry.TryGetProperty("etaSeconds", out _));
+            Assert.False(entry.TryGetProperty("errorReasonCode", out _));
+            var created = DateTimeOffset.Parse(entry.GetProperty("created").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
+            var readyAt = DateTimeOffset.Parse(entry.GetProperty("readyAt").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
+            Assert.True(readyAt >= created, $"{type}: ready {readyAt:O} before created {created:O}");
+        }
+
         // A stream opened once all is settled says so at once.
         var again = await _api.WatchDownloadsAsync(uid, seconds: 10);
         Assert.Equal("done", Assert.Single(again).Event);

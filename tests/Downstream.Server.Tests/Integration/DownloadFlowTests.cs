@@ -90,7 +90,11 @@ public sealed class DownloadFlowTests(ServerFixture fixture)
         var uid = await _api.UploadReadyAsync(await fixture.Media.SilentAsync());
         var (status, body) = await _api.CreateDownloadAsync(uid, "audio");
         Assert.Equal(HttpStatusCode.OK, status);
-        Assert.Equal("error", body.GetProperty("result").GetProperty("audio").GetProperty("status").GetString());
+        var audio = body.GetProperty("result").GetProperty("audio");
+        Assert.Equal("error", audio.GetProperty("status").GetString());
+        Assert.Equal("ERR_NO_AUDIO", audio.GetProperty("errorReasonCode").GetString());
+        Assert.Contains("no audio track", audio.GetProperty("errorReasonText").GetString(), StringComparison.Ordinal);
+        Assert.False(audio.TryGetProperty("size", out _));
         await Poll.UntilAsync(() => Task.FromResult(fixture.Server.Output), o => o.Contains($"{uid} audio cannot be made", StringComparison.Ordinal),
             TimeSpan.FromSeconds(10), "the reason in the server log");
 

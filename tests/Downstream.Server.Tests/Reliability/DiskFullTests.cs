@@ -40,6 +40,8 @@ public sealed class DiskFullTests : IDisposable
         Assert.Equal(HttpStatusCode.OK, status);
         var entry = await api.WaitForDownloadAsync(uid, "default", seconds: 60);
         Assert.Equal("error", entry.GetProperty("status").GetString());
+        Assert.Equal("ERR_DISK_FULL", entry.GetProperty("errorReasonCode").GetString());
+        Assert.Contains("disk is full", entry.GetProperty("errorReasonText").GetString(), StringComparison.Ordinal);
 
         using (var health = await server.Http.GetAsync("/health"))
         {

@@ -97,6 +97,9 @@ public sealed class LimitsTests : IDisposable
         await api.CreateDownloadAsync(uid);
         var entry = await api.WaitForDownloadAsync(uid, "default", seconds: 60);
         Assert.Equal("error", entry.GetProperty("status").GetString());
+        Assert.Equal("ERR_TIMEOUT", entry.GetProperty("errorReasonCode").GetString());
+        Assert.Contains("took longer than", entry.GetProperty("errorReasonText").GetString(), StringComparison.Ordinal);
+        Assert.False(entry.TryGetProperty("etaSeconds", out _));
 
         var logs = Directory.GetFiles(Path.Combine(_data.Path, "logs", "jobs", uid), "*.log");
         var log = Assert.Single(logs);

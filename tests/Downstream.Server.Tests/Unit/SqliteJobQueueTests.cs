@@ -109,7 +109,7 @@ public sealed class SqliteJobQueueTests : IAsyncLifetime, IDisposable
         var repeatJob = new Job { Id = "other", Kind = JobKinds.Download, VideoUid = Uid, DownloadType = "default", AvailableAt = now, Created = now };
         Assert.False(await _downloads.CreateAsync(repeat, repeatJob, CancellationToken.None));
 
-        await _downloads.FinishAsync(Uid, "default", firstJob, DownloadStatuses.Error, "boom", null, now, CancellationToken.None);
+        await _downloads.FinishAsync(Uid, "default", firstJob, DownloadOutcome.Failed("ERR_FFMPEG", "boom"), now, CancellationToken.None);
         Assert.False(await _queue.CompleteAsync(new Job { Id = firstJob, ClaimId = "nobody", Kind = JobKinds.Download, VideoUid = Uid, AvailableAt = now, Created = now }, CancellationToken.None));
         Assert.True(await _downloads.CreateAsync(repeat, repeatJob, CancellationToken.None));
         var stored = await _downloads.GetAsync(Uid, "default", CancellationToken.None);
@@ -120,9 +120,9 @@ public sealed class SqliteJobQueueTests : IAsyncLifetime, IDisposable
     public async Task A_stale_job_cannot_overwrite_a_newer_one()
     {
         var job = await QueueDownloadAsync();
-        Assert.True(await _downloads.UpdateProgressAsync(Uid, "default", job, 40, _time.GetUtcNow(), CancellationToken.None));
-        Assert.False(await _downloads.UpdateProgressAsync(Uid, "default", "stale", 90, _time.GetUtcNow(), CancellationToken.None));
-        Assert.False(await _downloads.FinishAsync(Uid, "default", "stale", DownloadStatuses.Ready, null, 1, _time.GetUtcNow(), CancellationToken.None));
+        Assert.True(await _downloads.UpdateProgressAsync(Uid, "default", job, new DownloadProgress(40), _time.GetUtcNow(), CancellationToken.None));
+        Assert.False(await _downloads.UpdateProgressAsync(Uid, "default", "stale", new DownloadProgress(90), _time.GetUtcNow(), CancellationToken.None));
+        Assert.False(await _downloads.FinishAsync(Uid, "default", "stale", new DownloadOutcome(DownloadStatuses.Ready, 1), _time.GetUtcNow(), CancellationToken.None));
         Assert.Equal(40, (await _downloads.GetAsync(Uid, "default", CancellationToken.None))!.PercentComplete);
     }
 

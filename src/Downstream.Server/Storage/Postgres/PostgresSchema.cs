@@ -167,5 +167,12 @@ public static class PostgresSchema
                 last_error text);
             CREATE INDEX webhook_events_due ON webhook_events(delivered, next_attempt);
             """),
+        (7, """
+            ALTER TABLE downloads ADD COLUMN sha256 text;
+            ALTER TABLE downloads ADD COLUMN mode text;
+            ALTER TABLE downloads ADD COLUMN eta_seconds double precision;
+            ALTER TABLE downloads ADD COLUMN error_code text;
+            ALTER TABLE downloads ADD COLUMN ready_at bigint;
+            """),
     ];
 }

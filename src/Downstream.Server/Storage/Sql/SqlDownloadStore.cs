@@ -7,7 +7,7 @@ namespace Downstream.Server.Storage.Sql;
 /// <param name="outbox">Adds the webhook event of a download that ends <c>ready</c> or <c>error</c>, in the same transaction.</param>
 public sealed class SqlDownloadStore(ISqlDatabase database, WebhookOutbox? outbox = null) : IDownloadStore
 {
-    private const string Columns = "video_uid, type, status, percent_complete, error_text, job_id, size, created, modified";
+    private const string Columns = "video_uid, type, status, percent_complete, error_text, job_id, size, created, modified, sha256, mode, eta_seconds, error_code, ready_at";
 
     public async Task<IReadOnlyList<Download>> ListAsync(string videoUid, CancellationToken cancellationToken)
     {
@@ -31,7 +31,8 @@ public sealed class SqlDownloadStore(ISqlDatabase database, WebhookOutbox? outbo
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         var rows = (await connection.QueryAsync<DownloadRow>(new CommandDefinition("""
-            SELECT v.uid AS video_uid, d.type, d.status, d.percent_complete, d.error_text, d.job_id, d.size, d.created, d.modified
+            SELECT v.uid AS video_uid, d.type, d.status, d.percent_complete, d.error_text, d.job_id, d.size, d.created, d.modified,
+                d.sha256, d.mode, d.eta_seconds, d.error_code, d.ready_at
             FROM videos v LEFT JOIN downloads d ON d.video_uid = v.uid
             WHERE v.uid = @videoUid AND v.account_id = @accountId
             ORDER BY d.type DESC
@@ -47,10 +48,11 @@ public sealed class SqlDownloadStore(ISqlDatabase database, WebhookOutbox? outbo
         // One statement decides under the write lock: insert, or restart a failed download, or leave it.
         var changed = await connection.ExecuteAsync(new CommandDefinition($"""
             INSERT INTO downloads ({Columns})
-            VALUES (@VideoUid, @Type, @Status, @PercentComplete, @ErrorText, @JobId, @Size, @Created, @Modified)
+            VALUES (@VideoUid, @Type, @Status, @PercentComplete, @ErrorText, @JobId, @Size, @Created, @Modified, NULL, NULL, NULL, @ErrorCode, NULL)
             ON CONFLICT (video_uid, type) DO UPDATE SET
                 status = excluded.status, percent_complete = excluded.percent_complete,
-                error_text = excluded.error_text, job_id = excluded.job_id, size = NULL, modified = excluded.modified
+                error_text = excluded.error_text, job_id = excluded.job_id, size = NULL, modified = excluded.modified,
+                sha256 = NULL, mode = NULL, eta_seconds = NULL, error_code = excluded.error_code, ready_at = NULL
             WHERE downloads.status = 'error' AND excluded.status <> 'error'
             """, DownloadRow.From(download), transaction, cancellationToken: cancellationToken));
         if (changed == 0)
@@ -77,27 +79,27 @@ public sealed class SqlDownloadStore(ISqlDatabase database, WebhookOutbox? outbo
     }
 
     public async Task<bool> UpdateProgressAsync(
-        string videoUid, string type, string jobId, double percent, DateTimeOffset now, CancellationToken cancellationToken)
+        string videoUid, string type, string jobId, DownloadProgress progress, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         return database.Wrote(await connection.ExecuteAsync(new CommandDefinition("""
-            UPDATE downloads SET percent_complete = @percent, modified = @now
+            UPDATE downloads SET percent_complete = @Percent, eta_seconds = @EtaSeconds, mode = COALESCE(@Mode, mode), modified = @now
             WHERE video_uid = @videoUid AND type = @type AND job_id = @jobId AND status = 'inprogress'
-            """, new { videoUid, type, jobId, percent, now = UnixTime.To(now) }, cancellationToken: cancellationToken))) == 1;
+            """, new { videoUid, type, jobId, progress.Percent, progress.EtaSeconds, progress.Mode, now = UnixTime.To(now) }, cancellationToken: cancellationToken))) == 1;
     }
 
     public async Task<bool> FinishAsync(
-        string videoUid, string type, string jobId, string status, string? errorText, long? size, DateTimeOffset now,
-        CancellationToken cancellationToken)
+        string videoUid, string type, string jobId, DownloadOutcome outcome, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var percent = status == DownloadStatuses.Ready ? 100.0 : 0.0;
+        var status = outcome.Status;
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var updated = await connection.ExecuteAsync(new CommandDefinition("""
-            UPDATE downloads SET status = @status, error_text = @errorText, size = @size, modified = @now,
-                percent_complete = CASE WHEN @status = 'ready' THEN 100 ELSE percent_complete END
+            UPDATE downloads SET status = @Status, error_text = @ErrorText, error_code = @ErrorCode, size = @Size, sha256 = @Sha256,
+                eta_seconds = NULL, modified = @now, ready_at = CASE WHEN @Status = 'ready' THEN @now ELSE NULL END,
+                percent_complete = CASE WHEN @Status = 'ready' THEN 100 ELSE percent_complete END
             WHERE video_uid = @videoUid AND type = @type AND job_id = @jobId
-            """, new { videoUid, type, jobId, status, errorText, size, percent, now = UnixTime.To(now) },
+            """, new { videoUid, type, jobId, outcome.Status, outcome.ErrorText, outcome.ErrorCode, outcome.Size, outcome.Sha256, now = UnixTime.To(now) },
             transaction, cancellationToken: cancellationToken));
         if (updated == 1 && outbox is not null)
         {
@@ -126,6 +128,11 @@ public sealed class SqlDownloadStore(ISqlDatabase database, WebhookOutbox? outbo
         public long? Size { get; set; }
         public long? Created { get; set; }
         public long? Modified { get; set; }
+        public string? Sha256 { get; set; }
+        public string? Mode { get; set; }
+        public double? EtaSeconds { get; set; }
+        public string? ErrorCode { get; set; }
+        public long? ReadyAt { get; set; }
 
         public static DownloadRow From(Download d) => new()
         {
@@ -138,6 +145,7 @@ public sealed class SqlDownloadStore(ISqlDatabase database, WebhookOutbox? outbo
             Size = d.Size,
             Created = UnixTime.To(d.Created),
             Modified = UnixTime.To(d.Modified),
+            ErrorCode = d.ErrorCode,
         };
 
         public Download ToDownload() => new()
@@ -151,6 +159,11 @@ public sealed class SqlDownloadStore(ISqlDatabase database, WebhookOutbox? outbo
             Size = Size,
             Created = UnixTime.From(Created ?? 0),
             Modified = UnixTime.From(Modified ?? 0),
+            Sha256 = Sha256,
+            Mode = Mode,
+            EtaSeconds = EtaSeconds,
+            ErrorCode = ErrorCode,
+            ReadyAt = ReadyAt is { } ready ? UnixTime.From(ready) : null,
         };
     }
 }

@@ -156,6 +156,14 @@ public sealed class SqliteDatabase : ISqlDatabase
                 last_error TEXT);
             CREATE INDEX webhook_events_due ON webhook_events(delivered, next_attempt);
             """),
+        (7, """
+            -- Downloads that explain themselves: checksum, how they were made, time left, why they failed, when ready.
+            ALTER TABLE downloads ADD COLUMN sha256 TEXT;
+            ALTER TABLE downloads ADD COLUMN mode TEXT;
+            ALTER TABLE downloads ADD COLUMN eta_seconds REAL;
+            ALTER TABLE downloads ADD COLUMN error_code TEXT;
+            ALTER TABLE downloads ADD COLUMN ready_at INTEGER;
+            """),
     ];
 
     private const string SchemaV1 = """
