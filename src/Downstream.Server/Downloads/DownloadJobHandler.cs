@@ -27,6 +27,25 @@ public sealed class DownloadJobHandler(
 
     public async Task RunAsync(Job job, CancellationToken cancellationToken)
     {
+        try
+        {
+            await RunCoreAsync(job, cancellationToken);
+        }
+        catch (IOException ex) when (IsDiskFull(ex))
+        {
+            // A full disk while fetching the source or writing the file: said as such, not as a retry count.
+            await FailAsync(job, DownloadType.Find(job.DownloadType) ?? DownloadType.Default, DownloadErrors.DiskFull, DiskFullText, CancellationToken.None);
+        }
+    }
+
+    private const string DiskFullText = "The disk is full: there was no room for the file.";
+
+    /// <summary>ENOSPC, whichever way .NET reports it.</summary>
+    private static bool IsDiskFull(IOException ex) =>
+        ex.HResult == 28 || (ex.HResult & 0xFFFF) == 28 || ex.Message.Contains("No space left on device", StringComparison.Ordinal);
+
+    private async Task RunCoreAsync(Job job, CancellationToken cancellationToken)
+    {
         var type = DownloadType.Find(job.DownloadType)
             ?? throw new InvalidOperationException($"Job {job.Id} names no known download type.");
         var video = await videos.GetAsync(job.VideoUid, cancellationToken);
@@ -94,7 +113,7 @@ public sealed class DownloadJobHandler(
             logger.LogWarning("ffmpeg failed for {VideoUid} {Type} (exit {ExitCode}): {Error}", video.Uid, type.Name, exit.ExitCode, exit.ErrorTail);
             var diskFull = exit.ErrorTail.Contains("No space left on device", StringComparison.Ordinal);
             await FailAsync(job, type, diskFull ? DownloadErrors.DiskFull : DownloadErrors.Ffmpeg,
-                diskFull ? "The disk is full: there was no room for the file." : $"ffmpeg failed (exit code {exit.ExitCode}): {LastLine(exit.ErrorTail)}", cancellationToken);
+                diskFull ? DiskFullText : $"ffmpeg failed (exit code {exit.ExitCode}): {LastLine(exit.ErrorTail)}", cancellationToken);
             return;
         }
 

@@ -42,6 +42,21 @@ public sealed class NetworkRulesTests : IAsyncLifetime
         Assert.Equal(0, list.GetProperty("result").GetArrayLength());
     }
 
+    [Theory]
+    [MemberData(nameof(LoopbackForms))]
+    public async Task A_webhook_to_loopback_is_400_and_the_receiver_sees_nothing(string form)
+    {
+        await using var receiver = WebhookReceiver.Start();
+        var port = new Uri(receiver.Url).Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var api = new StreamApi(_server.Http);
+        var (status, body) = await api.SendAsync(HttpMethod.Put, $"{api.Stream}/webhook",
+            StreamApi.Json(JsonSerializer.Serialize(new { notificationUrl = form.Replace("{port}", port, StringComparison.Ordinal).Replace("/media/h264-aac.mp4", "/hooks", StringComparison.Ordinal) })));
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains("public internet", body.GetProperty("errors")[0].GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await api.SendAsync(HttpMethod.Get, $"{api.Stream}/webhook")).Status);
+        Assert.Empty(receiver.Received);
+    }
+
     public async Task InitializeAsync() =>
         _server = await ServerProcess.StartAsync(_data.Path, new Dictionary<string, string>
         {
