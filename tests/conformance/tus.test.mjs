@@ -94,20 +94,22 @@ class CuttingStack {
   }
 }
 
-test('a connection killed mid-chunk resumes from the stored offset and the file arrives whole', async () => {
+test('a connection killed mid-chunk resumes from the stored offset and the file arrives whole', async (t) => {
   const bytes = readFileSync(makeLargeVideo());
   const stack = new CuttingStack();
   const { upload, statuses } = newUpload(bytes, { httpStack: stack });
   await run(upload);
   const uid = upload.url.split('/').pop();
 
-  // What arrived of the cut chunk was kept: the client resumed right after it (the last HEAD; an earlier one may
-  // have come while the cut request still held the upload, and its PATCH was then refused with 423), and sent
-  // only the rest.
+  // The client resumed where the server's HEAD said: past the first chunk, and at most where the cut came (the
+  // bytes the server had read off the socket are kept; the server suite checks that to the byte). Only the rest
+  // was sent again.
   const heads = statuses.filter(([method, status]) => method === 'HEAD' && status === 200);
   assert.ok(heads.length >= 1, `no HEAD after the cut: ${JSON.stringify(statuses)}`);
-  assert.equal(Number(heads.at(-1)[2]), CHUNK + stack.cutAfter);
-  const rest = bytes.length - CHUNK - stack.cutAfter;
+  const resumedAt = Number(heads.at(-1)[2]);
+  assert.ok(resumedAt >= CHUNK && resumedAt <= CHUNK + stack.cutAfter, `resumed at ${resumedAt}`);
+  t.diagnostic(`cut at ${CHUNK + stack.cutAfter}, resumed at ${resumedAt}`);
+  const rest = bytes.length - resumedAt;
   assert.equal(statuses.filter(([method, status]) => method === 'PATCH' && status === 204).length, 1 + Math.ceil(rest / CHUNK));
   for (const [method, status] of statuses) {
     assert.ok([201, 200, 204, 409, 423].includes(status), `${method} answered ${status}`);

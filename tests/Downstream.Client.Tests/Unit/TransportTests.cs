@@ -34,6 +34,31 @@ public sealed class TransportTests
         return (client, handler, time);
     }
 
+    [Theory]
+    [InlineData(404)]
+    [InlineData(200)]
+    public async Task Wait_until_ready_polls_a_server_without_live_events_as_cloudflare_is(int eventsStatus)
+    {
+        // Cloudflare has no event stream: its answer is a 404 envelope (or, from some proxy, JSON that is no stream).
+        const string NoRoute = """{"result":null,"success":false,"errors":[{"code":7003,"message":"No route for the URI"}],"messages":[]}""";
+        var (client, handler, _) = Make(null,
+            _ => Json((HttpStatusCode)eventsStatus, eventsStatus == 404 ? NoRoute : PageExample),
+            _ => Json(HttpStatusCode.OK, """{"result":{"default":{"status":"inprogress","percentComplete":40,"url":"u"}},"success":true,"errors":[],"messages":[]}"""),
+            _ => Json(HttpStatusCode.OK, """{"result":{"default":{"status":"ready","percentComplete":100,"url":"u","size":7}},"success":true,"errors":[],"messages":[]}"""));
+        var percents = new List<double>();
+        var ready = await client.Stream.Downloads.WaitUntilReady(Video, DownloadType.Default, Params, new SyncProgress(percents.Add));
+
+        Assert.Equal((DownloadStatus.Ready, 7L), (ready.Status, ready.Size));
+        Assert.Equal([40.0, 100.0], percents);
+        Assert.EndsWith("/downloads/events", handler.Requests[0].RequestUri!.AbsolutePath, StringComparison.Ordinal);
+        Assert.Equal(3, handler.Requests.Count);
+    }
+
+    private sealed class SyncProgress(Action<double> report) : IProgress<double>
+    {
+        public void Report(double value) => report(value);
+    }
+
     [Fact]
     public async Task Decodes_the_example_of_the_api_page()
     {
