@@ -11,6 +11,23 @@ namespace Downstream.Server.Delivery;
 public static class OriginRules
 {
     /// <summary>The rule for the page a request names in its <c>Origin</c> or <c>Referer</c> header.</summary>
+    /// <summary>
+    /// Names the caller's origin as allowed to read the answer (and <paramref name="exposeHeaders"/>); the access
+    /// decision itself is made before, by <see cref="Allows(string, HttpRequest)"/>.
+    /// </summary>
+    public static void AllowCaller(HttpContext context, string? exposeHeaders = null)
+    {
+        if (context.Request.Headers.Origin.ToString() is { Length: > 0 } origin)
+        {
+            context.Response.Headers.AccessControlAllowOrigin = origin;
+            context.Response.Headers.Vary = "Origin";
+            if (exposeHeaders is not null)
+            {
+                context.Response.Headers.AccessControlExposeHeaders = exposeHeaders;
+            }
+        }
+    }
+
     public static bool Allows(string allowedOriginsJson, HttpRequest request) =>
         Allows(allowedOriginsJson, request.Headers.Origin.ToString(), request.Headers.Referer.ToString());
 

@@ -45,6 +45,9 @@ public sealed class PublicUrls(IOptions<DownstreamOptions> options, IServer serv
 
     public string Media(HttpRequest request, string videoUid, string fileName) => $"{Base(request)}/{videoUid}/downloads/{fileName}";
 
+    /// <summary>A media URL made outside a request (see <see cref="Base()"/>).</summary>
+    public string Media(string videoUid, string fileName) => $"{Base()}/{videoUid}/downloads/{fileName}";
+
     /// <summary>
     /// The base for URLs made outside a request (webhook payloads, made by workers): <c>DOWNSTREAM_PUBLIC_URL</c>,
     /// else this node's first listen URL with a wildcard host read as 127.0.0.1. Set the public URL when events leave the machine.

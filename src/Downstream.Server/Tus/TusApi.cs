@@ -118,7 +118,7 @@ public static class TusApi
             throw ApiErrors.Forbidden("This upload URL does not take uploads from this origin.");
         }
 
-        AllowOrigin(context);
+        Delivery.OriginRules.AllowCaller(context, TusHeaders.Exposed);
         context.Response.Headers.AccessControlAllowMethods = "POST, HEAD, PATCH, DELETE, OPTIONS";
         context.Response.Headers.AccessControlAllowHeaders = TusHeaders.Allowed;
         context.Response.Headers.AccessControlMaxAge = "600";
@@ -142,17 +142,7 @@ public static class TusApi
             throw ApiErrors.Forbidden("This video's allowedOrigins do not include the page this upload comes from.");
         }
 
-        AllowOrigin(context);
+        Delivery.OriginRules.AllowCaller(context, TusHeaders.Exposed);
         return await handle();
-    }
-
-    private static void AllowOrigin(HttpContext context)
-    {
-        if (context.Request.Headers.Origin.ToString() is { Length: > 0 } origin)
-        {
-            context.Response.Headers.AccessControlAllowOrigin = origin;
-            context.Response.Headers.AccessControlExposeHeaders = TusHeaders.Exposed;
-            context.Response.Headers.Vary = "Origin";
-        }
     }
 }

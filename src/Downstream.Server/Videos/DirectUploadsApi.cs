@@ -44,7 +44,7 @@ public static class DirectUploadsApi
 
     public static async Task<Ok<Envelope<VideoDto>>> Upload(string uid, string secret, HttpContext context, DirectUploadService uploads, CancellationToken cancellationToken)
     {
-        AllowOrigin(context);
+        Delivery.OriginRules.AllowCaller(context);
         var video = await uploads.ReceiveAsync(uid, secret, context.Request, cancellationToken);
         return TypedResults.Ok(Envelope.Ok(VideoDto.From(video)));
     }
@@ -56,20 +56,10 @@ public static class DirectUploadsApi
             throw ApiErrors.Forbidden("This upload URL does not take uploads from this origin.");
         }
 
-        AllowOrigin(context);
+        Delivery.OriginRules.AllowCaller(context);
         context.Response.Headers.AccessControlAllowMethods = "POST, OPTIONS";
         context.Response.Headers.AccessControlAllowHeaders = "Content-Type, Upload-Creator";
         context.Response.Headers.AccessControlMaxAge = "600";
         return TypedResults.NoContent();
-    }
-
-    /// <summary>Names the caller's origin as allowed; the access decision itself is the service's.</summary>
-    private static void AllowOrigin(HttpContext context)
-    {
-        if (context.Request.Headers.Origin.ToString() is { Length: > 0 } origin)
-        {
-            context.Response.Headers.AccessControlAllowOrigin = origin;
-            context.Response.Headers.Vary = "Origin";
-        }
     }
 }

@@ -26,7 +26,7 @@ public sealed class WebhookPayloads(PublicUrls urls)
     public string Download(string videoUid, Download download)
     {
         var type = DownloadType.Find(download.Type) ?? DownloadType.Default;
-        var entry = DownloadDto.From(download, $"{urls.Base()}/{videoUid}/downloads/{type.FileName}");
+        var entry = DownloadDto.From(download, urls.Media(videoUid, type.FileName));
         return JsonSerializer.Serialize(new DownloadEventDto(videoUid, type.Name, entry), ApiJsonContext.Default.DownloadEventDto);
     }
 }

@@ -29,8 +29,8 @@ public sealed class WebhookStoreTests : IAsyncLifetime
         await using var connection = await _database.OpenAsync(CancellationToken.None);
         await using var transaction = await connection.BeginTransactionAsync();
         var outbox = new WebhookOutbox(null!, new Microsoft.Extensions.Time.Testing.FakeTimeProvider(Now));
-        await outbox.AddAsync(connection, transaction, Account, WebhookPayloads.VideoReady, "0123456789abcdef0123456789abcdef", downloadEvent: false, () => "{}", CancellationToken.None);
-        await outbox.AddAsync(connection, transaction, Account, WebhookPayloads.DownloadReady, "0123456789abcdef0123456789abcdef", downloadEvent: true, () => "{}", CancellationToken.None);
+        await outbox.AddAsync(connection, transaction, Account, WebhookPayloads.VideoReady, "0123456789abcdef0123456789abcdef", downloadEvent: false, () => Task.FromResult("{}"), CancellationToken.None);
+        await outbox.AddAsync(connection, transaction, Account, WebhookPayloads.DownloadReady, "0123456789abcdef0123456789abcdef", downloadEvent: true, () => Task.FromResult("{}"), CancellationToken.None);
         await transaction.CommitAsync();
         return (await _store.ClaimDueAsync(Now, TimeSpan.FromMinutes(1), 10, CancellationToken.None)).Single().Id;
     }

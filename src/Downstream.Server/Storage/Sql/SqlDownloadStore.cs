@@ -109,7 +109,7 @@ public sealed class SqlDownloadStore(ISqlDatabase database, WebhookOutbox? outbo
             var download = row.ToDownload();
             await outbox.AddAsync(connection, transaction, row.AccountId ?? "",
                 status == DownloadStatuses.Ready ? Webhooks.WebhookPayloads.DownloadReady : Webhooks.WebhookPayloads.DownloadError,
-                videoUid, downloadEvent: true, () => outbox.Payloads.Download(videoUid, download), cancellationToken);
+                videoUid, downloadEvent: true, () => Task.FromResult(outbox.Payloads.Download(videoUid, download)), cancellationToken);
         }
 
         await transaction.CommitAsync(cancellationToken);

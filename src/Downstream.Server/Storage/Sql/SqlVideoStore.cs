@@ -144,12 +144,13 @@ public sealed class SqlVideoStore(ISqlDatabase database, WebhookOutbox? outbox =
         }, transaction, cancellationToken: cancellationToken));
         if (updated == 1 && outbox is not null && video.State is VideoStates.Ready or VideoStates.Error)
         {
-            // The stored video, edits included, is what GET returns and so what the event carries.
-            var stored = (await connection.QuerySingleAsync<VideoRow>(new CommandDefinition(
-                $"SELECT {Columns} FROM videos WHERE uid = @uid", new { uid = video.Uid }, transaction, cancellationToken: cancellationToken))).ToVideo();
-            await outbox.AddAsync(connection, transaction, stored.AccountId,
-                stored.State == VideoStates.Ready ? Webhooks.WebhookPayloads.VideoReady : Webhooks.WebhookPayloads.VideoError,
-                stored.Uid, downloadEvent: false, () => Webhooks.WebhookPayloads.Video(stored), cancellationToken);
+            // The stored video, edits included, is what GET returns and so what the event carries; it is read
+            // only when the account has a webhook to send it to.
+            await outbox.AddAsync(connection, transaction, video.AccountId,
+                video.State == VideoStates.Ready ? Webhooks.WebhookPayloads.VideoReady : Webhooks.WebhookPayloads.VideoError,
+                video.Uid, downloadEvent: false, async () => Webhooks.WebhookPayloads.Video((await connection.QuerySingleAsync<VideoRow>(new CommandDefinition(
+                    $"SELECT {Columns} FROM videos WHERE uid = @uid", new { uid = video.Uid }, transaction, cancellationToken: cancellationToken))).ToVideo()),
+                cancellationToken);
         }
 
         await transaction.CommitAsync(cancellationToken);

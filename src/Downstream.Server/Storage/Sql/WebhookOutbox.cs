@@ -14,7 +14,7 @@ public sealed class WebhookOutbox(Webhooks.WebhookPayloads payloads, TimeProvide
 
     public async Task AddAsync(
         DbConnection connection, DbTransaction transaction, string accountId, string eventName, string videoUid, bool downloadEvent,
-        Func<string> payload, CancellationToken cancellationToken)
+        Func<Task<string>> payload, CancellationToken cancellationToken)
     {
         var wanted = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
             "SELECT count(*) FROM webhooks WHERE account_id = @accountId AND (@downloadEvent = 0 OR download_events = 1)",
@@ -28,6 +28,6 @@ public sealed class WebhookOutbox(Webhooks.WebhookPayloads payloads, TimeProvide
         await connection.ExecuteAsync(new CommandDefinition("""
             INSERT INTO webhook_events (id, account_id, event, video_uid, payload, created, attempts, next_attempt)
             VALUES (@id, @accountId, @eventName, @videoUid, @payload, @now, 0, @now)
-            """, new { id = Ids.New(), accountId, eventName, videoUid, payload = payload(), now }, transaction, cancellationToken: cancellationToken));
+            """, new { id = Ids.New(), accountId, eventName, videoUid, payload = await payload(), now }, transaction, cancellationToken: cancellationToken));
     }
 }
