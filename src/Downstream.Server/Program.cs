@@ -1,4 +1,5 @@
 using Downstream.Server.Api;
+using Downstream.Server.Dashboard;
 using Downstream.Server.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -36,6 +37,7 @@ if (tokensCommand)
 app.UseTrustedForwardedHeaders();
 app.UseAccessLog();
 app.UseMiddleware<ApiErrorMiddleware>();
+app.UseDashboardAssets();
 app.UseMiddleware<Downstream.Server.Tus.TusProtocolMiddleware>();
 
 // Routing runs after the tus middleware, which may turn a POST into the PATCH it stands for.

@@ -1,5 +1,6 @@
 using Downstream.Server.Api;
 using Downstream.Server.Auth;
+using Downstream.Server.Dashboard;
 using Downstream.Server.Delivery;
 using Downstream.Server.Downloads;
 using Downstream.Server.Signing;
@@ -39,6 +40,7 @@ public static class StreamRoutes
                 .MapWebhooksApi();
         }
 
+        app.MapDashboard();
         app.MapMediaDelivery();
         app.MapDirectUploadUrls();
         app.MapTusUrls(prefixes);

@@ -12,7 +12,7 @@ public sealed class DownloadEventsTests(ServerFixture fixture)
     [Fact]
     public async Task The_stream_sends_the_map_then_each_change_then_done_when_all_are_settled()
     {
-        var uid = await _api.UploadReadyAsync(await fixture.Media.LongAsync(20));
+        var uid = await _api.UploadReadyAsync(await fixture.Media.LongAsync(60));
         await _api.CreateDownloadAsync(uid);
         await _api.CreateDownloadAsync(uid, "audio");
         var events = await _api.WatchDownloadsAsync(uid);

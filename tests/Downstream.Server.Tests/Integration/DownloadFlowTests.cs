@@ -59,7 +59,7 @@ public sealed class DownloadFlowTests(ServerFixture fixture)
     [Fact]
     public async Task Progress_climbs_while_the_job_runs_and_reads_100_when_ready()
     {
-        var uid = await _api.UploadReadyAsync(await fixture.Media.LongAsync(30));
+        var uid = await _api.UploadReadyAsync(await fixture.Media.LongAsync(60));
         await _api.CreateDownloadAsync(uid);
         var seen = new List<double>();
         var done = await _api.WaitForDownloadAsync(uid, "default", seen);
