@@ -94,6 +94,10 @@ public sealed record Video
     [JsonPropertyName("maxDurationSeconds")]
     public int? MaxDurationSeconds { get; init; }
 
+    /// <summary>The URL of the video's thumbnail (<c>?time=</c>, <c>width</c>, <c>height</c>, <c>fit</c> may be added); absent until ready.</summary>
+    [JsonPropertyName("thumbnail")]
+    public string? Thumbnail { get; init; }
+
     [JsonPropertyName("thumbnailTimestampPct")]
     public double? ThumbnailTimestampPct { get; init; }
 

@@ -163,6 +163,10 @@ public sealed class DownstreamOptions : IValidatableObject
     [Range(0, long.MaxValue)]
     public long S3CacheBytes { get; set; } = 1L << 30;
 
+    /// <summary>Disk each API node may use for the thumbnails it made (in the scratch folder). Default 128 MiB.</summary>
+    [Range(1 << 20, long.MaxValue)]
+    public long ThumbnailCacheBytes { get; set; } = 128L << 20;
+
     /// <summary><c>all</c> (default) serves HTTP and runs jobs; <c>api</c> serves HTTP only; <c>worker</c> runs jobs and serves only /health.</summary>
     [RegularExpression("^(all|api|worker)$", ErrorMessage = "DOWNSTREAM_ROLE must be 'all', 'api' or 'worker'.")]
     public string Role { get; set; } = "all";

@@ -122,6 +122,8 @@ public static class ServiceRegistration
         services.AddSingleton<DownloadService>();
         services.AddSingleton<Delivery.MediaLookup>();
         services.AddSingleton<Delivery.DeliveryCache>();
+        services.AddSingleton<Thumbnails.ThumbnailCache>();
+        services.AddSingleton<Thumbnails.ThumbnailMaker>();
         if (builder.Configuration[$"{DownstreamOptions.SectionName}:{nameof(DownstreamOptions.Role)}"] is not NodeRoles.Worker)
         {
             services.AddHostedService<Delivery.DeliveryCacheSweeper>();

@@ -4,6 +4,7 @@ using Downstream.Server.Dashboard;
 using Downstream.Server.Delivery;
 using Downstream.Server.Downloads;
 using Downstream.Server.Signing;
+using Downstream.Server.Thumbnails;
 using Downstream.Server.Tus;
 using Downstream.Server.Videos;
 using Downstream.Server.Webhooks;
@@ -42,6 +43,7 @@ public static class StreamRoutes
 
         app.MapDashboard();
         app.MapMediaDelivery();
+        app.MapThumbnails();
         app.MapDirectUploadUrls();
         app.MapTusUrls(prefixes);
         return app;

@@ -42,11 +42,11 @@ public static class DirectUploadsApi
         return TypedResults.Ok(Envelope.Ok(new DirectUploadDto(made.Video.Uid, made.UploadUrl, deletion, null)));
     }
 
-    public static async Task<Ok<Envelope<VideoDto>>> Upload(string uid, string secret, HttpContext context, DirectUploadService uploads, CancellationToken cancellationToken)
+    public static async Task<Ok<Envelope<VideoDto>>> Upload(string uid, string secret, HttpContext context, DirectUploadService uploads, PublicUrls urls, CancellationToken cancellationToken)
     {
         Delivery.OriginRules.AllowCaller(context);
         var video = await uploads.ReceiveAsync(uid, secret, context.Request, cancellationToken);
-        return TypedResults.Ok(Envelope.Ok(VideoDto.From(video)));
+        return TypedResults.Ok(Envelope.Ok(VideoDto.From(video, urls.Base(context.Request))));
     }
 
     public static async Task<IResult> Preflight(string uid, HttpContext context, DirectUploadService uploads, CancellationToken cancellationToken)

@@ -10,6 +10,10 @@ public sealed record VideoDto
 
     public string? Creator { get; init; }
 
+    /// <summary>Where the video's thumbnail is served; omitted until the video is ready, and for audio only.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Thumbnail { get; init; }
+
     public double ThumbnailTimestampPct { get; init; }
 
     public bool ReadyToStream { get; init; }
@@ -47,10 +51,13 @@ public sealed record VideoDto
 
     public object? Watermark { get; init; }
 
-    public static VideoDto From(Video video) => new()
+    /// <param name="video">The stored video.</param>
+    /// <param name="publicBase">The base of media URLs (<see cref="Hosting.PublicUrls"/>).</param>
+    public static VideoDto From(Video video, string publicBase) => new()
     {
         Uid = video.Uid,
         Creator = video.Creator,
+        Thumbnail = video.State == VideoStates.Ready && video.Media is { HasVideo: true } ? Thumbnails.ThumbnailsApi.Url(publicBase, video.Uid) : null,
         ThumbnailTimestampPct = video.ThumbnailTimestampPct,
         ReadyToStream = video.ReadyToStream,
         ReadyToStreamAt = Format(video.ReadyAt),

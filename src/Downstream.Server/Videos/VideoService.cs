@@ -26,7 +26,7 @@ public sealed class VideoService(
     ILogger<VideoService> logger)
 {
     // A page of up to 1000 videos is large: only a few are kept, as the bytes that are sent.
-    private readonly StampedCache<(string AccountId, VideoQuery Query), byte[]> _pages = new(stamps, maxEntries: 32);
+    private readonly StampedCache<(string AccountId, VideoQuery Query, string PublicBase), byte[]> _pages = new(stamps, maxEntries: 32);
 
     /// <summary>The video, or 404 when it does not exist in this account.</summary>
     public async Task<Video> GetAsync(string accountId, string identifier, CancellationToken cancellationToken)
@@ -156,11 +156,11 @@ public sealed class VideoService(
     }
 
     /// <summary>The list answer, envelope and all, serialized once per change of the store.</summary>
-    public async Task<byte[]> ListJsonAsync(string accountId, VideoQuery query, CancellationToken cancellationToken) =>
-        await _pages.GetOrReadAsync((accountId, query), async (key, ct) =>
+    public async Task<byte[]> ListJsonAsync(string accountId, VideoQuery query, string publicBase, CancellationToken cancellationToken) =>
+        await _pages.GetOrReadAsync((accountId, query, publicBase), async (key, ct) =>
         {
             var page = await videos.ListAsync(key.AccountId, key.Query, ct);
-            var envelope = new VideoListEnvelope([.. page.Videos.Select(VideoDto.From)], true, [], [], page.Range, page.Total);
+            var envelope = new VideoListEnvelope([.. page.Videos.Select(v => VideoDto.From(v, key.PublicBase))], true, [], [], page.Range, page.Total);
             return JsonSerializer.SerializeToUtf8Bytes(envelope, ApiJsonContext.Default.VideoListEnvelope);
         }, cancellationToken);
 

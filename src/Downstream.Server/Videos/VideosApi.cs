@@ -20,7 +20,7 @@ public static class VideosApi
 
     /// <summary>A multipart upload, or with <c>Tus-Resumable</c> the creation of a tus upload.</summary>
     public static async Task<IResult> Upload(
-        [FromRoute(Name = "account_id")] string accountId, HttpRequest request, VideoService videos, IServiceProvider services, CancellationToken cancellationToken)
+        [FromRoute(Name = "account_id")] string accountId, HttpRequest request, VideoService videos, Hosting.PublicUrls urls, IServiceProvider services, CancellationToken cancellationToken)
     {
         if (Tus.TusHeaders.IsTus(request))
         {
@@ -29,42 +29,42 @@ public static class VideosApi
         }
 
         var video = await videos.UploadAsync(accountId, request, cancellationToken);
-        return TypedResults.Ok(Envelope.Ok(VideoDto.From(video)));
+        return TypedResults.Ok(Envelope.Ok(VideoDto.From(video, urls.Base(request))));
     }
 
     public static async Task<Ok<Envelope<VideoDto>>> Copy(
-        [FromRoute(Name = "account_id")] string accountId, HttpRequest request, VideoService videos, CancellationToken cancellationToken)
+        [FromRoute(Name = "account_id")] string accountId, HttpRequest request, VideoService videos, Hosting.PublicUrls urls, CancellationToken cancellationToken)
     {
         var body = await JsonBody.ReadObjectAsync(request, cancellationToken);
         var video = await videos.CopyAsync(accountId, body, request.Headers["Upload-Creator"].ToString(), cancellationToken);
-        return TypedResults.Ok(Envelope.Ok(VideoDto.From(video)));
+        return TypedResults.Ok(Envelope.Ok(VideoDto.From(video, urls.Base(request))));
     }
 
     public static async Task<FileContentHttpResult> List(
-        [FromRoute(Name = "account_id")] string accountId, HttpRequest request, VideoService videos, CancellationToken cancellationToken)
+        [FromRoute(Name = "account_id")] string accountId, HttpRequest request, VideoService videos, Hosting.PublicUrls urls, CancellationToken cancellationToken)
     {
-        var json = await videos.ListJsonAsync(accountId, VideoQueryParser.Parse(request.Query), cancellationToken);
+        var json = await videos.ListJsonAsync(accountId, VideoQueryParser.Parse(request.Query), urls.Base(request), cancellationToken);
         return TypedResults.Bytes(json, "application/json");
     }
 
     public static async Task<Ok<Envelope<VideoDto>>> Get(
-        [FromRoute(Name = "account_id")] string accountId, string identifier, VideoService videos, CancellationToken cancellationToken)
+        [FromRoute(Name = "account_id")] string accountId, string identifier, HttpRequest request, VideoService videos, Hosting.PublicUrls urls, CancellationToken cancellationToken)
     {
         var video = await videos.GetAsync(accountId, identifier, cancellationToken);
-        return TypedResults.Ok(Envelope.Ok(VideoDto.From(video)));
+        return TypedResults.Ok(Envelope.Ok(VideoDto.From(video, urls.Base(request))));
     }
 
     public static async Task<Ok<Envelope<VideoDto>>> Edit(
-        [FromRoute(Name = "account_id")] string accountId, string identifier, HttpRequest request, VideoService videos, CancellationToken cancellationToken)
+        [FromRoute(Name = "account_id")] string accountId, string identifier, HttpRequest request, VideoService videos, Hosting.PublicUrls urls, CancellationToken cancellationToken)
     {
         var body = await JsonBody.ReadObjectAsync(request, cancellationToken);
         var video = await videos.EditAsync(accountId, identifier, body, cancellationToken);
-        return TypedResults.Ok(Envelope.Ok(VideoDto.From(video)));
+        return TypedResults.Ok(Envelope.Ok(VideoDto.From(video, urls.Base(request))));
     }
 
     /// <summary>Deletes the video; with <c>Tus-Resumable</c> this is tus termination, answered 204.</summary>
     public static async Task<IResult> Delete(
-        [FromRoute(Name = "account_id")] string accountId, string identifier, HttpRequest request, VideoService videos, IServiceProvider services, CancellationToken cancellationToken)
+        [FromRoute(Name = "account_id")] string accountId, string identifier, HttpRequest request, VideoService videos, Hosting.PublicUrls urls, IServiceProvider services, CancellationToken cancellationToken)
     {
         if (Tus.TusHeaders.IsTus(request))
         {

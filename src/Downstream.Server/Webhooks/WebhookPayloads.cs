@@ -21,7 +21,7 @@ public sealed class WebhookPayloads(PublicUrls urls)
     public const string DownloadReady = "download.ready";
     public const string DownloadError = "download.error";
 
-    public static string Video(Video video) => JsonSerializer.Serialize(VideoDto.From(video), ApiJsonContext.Default.VideoDto);
+    public string Video(Video video) => JsonSerializer.Serialize(VideoDto.From(video, urls.Base()), ApiJsonContext.Default.VideoDto);
 
     public string Download(string videoUid, Download download)
     {

@@ -148,7 +148,7 @@ public sealed class SqlVideoStore(ISqlDatabase database, WebhookOutbox? outbox =
             // only when the account has a webhook to send it to.
             await outbox.AddAsync(connection, transaction, video.AccountId,
                 video.State == VideoStates.Ready ? Webhooks.WebhookPayloads.VideoReady : Webhooks.WebhookPayloads.VideoError,
-                video.Uid, downloadEvent: false, async () => Webhooks.WebhookPayloads.Video((await connection.QuerySingleAsync<VideoRow>(new CommandDefinition(
+                video.Uid, downloadEvent: false, async () => outbox.Payloads.Video((await connection.QuerySingleAsync<VideoRow>(new CommandDefinition(
                     $"SELECT {Columns} FROM videos WHERE uid = @uid", new { uid = video.Uid }, transaction, cancellationToken: cancellationToken))).ToVideo()),
                 cancellationToken);
         }

@@ -1,0 +1,120 @@
+using System.Collections.Concurrent;
+using Downstream.Server.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Downstream.Server.Thumbnails;
+
+/// <summary>
+/// Thumbnails made on this node, kept on its disk (in the scratch folder) up to
+/// <see cref="DownstreamOptions.ThumbnailCacheBytes"/>, least recently used out first; emptied at start.
+/// Access is decided before the cache is asked, so a deleted or private video is never served from it.
+/// One request makes a given thumbnail; the others wait for it.
+/// </summary>
+public sealed class ThumbnailCache
+{
+    private readonly string _folder;
+    private readonly long _capacity;
+    private readonly TimeProvider _time;
+    private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Lazy<Task<string?>>> _making = new(StringComparer.Ordinal);
+    private readonly Lock _evicting = new();
+    private long _bytes;
+
+    public ThumbnailCache(IOptions<DownstreamOptions> options, TimeProvider time)
+    {
+        _folder = Path.Combine(options.Value.FullScratchDir, "thumbnails");
+        _capacity = options.Value.ThumbnailCacheBytes;
+        _time = time;
+        if (Directory.Exists(_folder))
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+
+        Directory.CreateDirectory(_folder);
+    }
+
+    /// <summary>Bytes held now.</summary>
+    public long Bytes => Interlocked.Read(ref _bytes);
+
+    /// <summary>
+    /// The file for <paramref name="key"/>, made by <paramref name="make"/> (which writes the path it is given and
+    /// answers whether it did) when missing; null when it could not be made.
+    /// </summary>
+    public async Task<string?> GetOrMakeAsync(string key, Func<string, CancellationToken, Task<bool>> make, CancellationToken cancellationToken)
+    {
+        if (_entries.TryGetValue(key, out var hit) && File.Exists(hit.Path))
+        {
+            hit.LastUsed = _time.GetTimestamp();
+            return hit.Path;
+        }
+
+        // Not the caller's token: the others waiting for the same thumbnail must not lose it when this caller goes.
+        var making = _making.GetOrAdd(key, k => new Lazy<Task<string?>>(() => MakeAsync(k, make)));
+        try
+        {
+            return await making.Value.WaitAsync(cancellationToken);
+        }
+        finally
+        {
+            if (making.Value.IsCompleted)
+            {
+                _making.TryRemove(new KeyValuePair<string, Lazy<Task<string?>>>(key, making));
+            }
+        }
+    }
+
+    private async Task<string?> MakeAsync(string key, Func<string, CancellationToken, Task<bool>> make)
+    {
+        var name = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key)));
+        var path = Path.Combine(_folder, name + ".jpg");
+        var staging = path + "." + Guid.NewGuid().ToString("N") + ".part";
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+            if (!await make(staging, timeout.Token) || new FileInfo(staging) is not { Exists: true, Length: > 0 } made)
+            {
+                return null;
+            }
+
+            File.Move(staging, path, overwrite: true);
+            var entry = new Entry(path, made.Length) { LastUsed = _time.GetTimestamp() };
+            if (_entries.TryAdd(key, entry))
+            {
+                Interlocked.Add(ref _bytes, made.Length);
+                Evict();
+            }
+
+            return path;
+        }
+        finally
+        {
+            File.Delete(staging);
+        }
+    }
+
+    private void Evict()
+    {
+        lock (_evicting)
+        {
+            while (Bytes > _capacity && _entries.Count > 1)
+            {
+                var oldest = _entries.MinBy(e => e.Value.LastUsed);
+                if (_entries.TryRemove(oldest.Key, out var gone))
+                {
+                    Interlocked.Add(ref _bytes, -gone.Length);
+                    // A request serving it now keeps its open handle; the name is gone for the next.
+                    File.Delete(gone.Path);
+                }
+            }
+        }
+    }
+
+    private sealed class Entry(string path, long length)
+    {
+        public string Path { get; } = path;
+
+        public long Length { get; } = length;
+
+        public long LastUsed { get; set; }
+    }
+}

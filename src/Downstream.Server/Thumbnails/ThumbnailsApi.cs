@@ -1,0 +1,96 @@
+using System.Globalization;
+using Downstream.Server.Api;
+using Downstream.Server.Delivery;
+using Downstream.Server.Signing;
+using Downstream.Server.Storage;
+using Downstream.Server.Videos;
+using Microsoft.Net.Http.Headers;
+
+namespace Downstream.Server.Thumbnails;
+
+/// <summary>
+/// <c>GET /{uid}/thumbnails/thumbnail.jpg</c> as Cloudflare serves it: a frame of a ready video, with
+/// <c>time</c>, <c>width</c>, <c>height</c> and <c>fit</c> (see <see cref="ThumbnailRequest"/>); a signed
+/// token in place of the uid for a video that requires one.
+/// </summary>
+public static class ThumbnailsApi
+{
+    public const string FileName = "thumbnail.jpg";
+
+    public static IEndpointRouteBuilder MapThumbnails(this IEndpointRouteBuilder app)
+    {
+        app.MapMethods("/{uid}/thumbnails/{file}", [HttpMethods.Get, HttpMethods.Head], Serve);
+        return app;
+    }
+
+    /// <summary>The URL in the video object's <c>thumbnail</c> field.</summary>
+    public static string Url(string publicBase, string uid) => $"{publicBase}/{uid}/thumbnails/{FileName}";
+
+    public static async Task<IResult> Serve(
+        string uid, string file, HttpRequest request, IVideoStore videos, TokenVerifier tokens, ThumbnailMaker maker, CancellationToken cancellationToken)
+    {
+        if (file != FileName)
+        {
+            throw ApiErrors.NotFound($"No such file '{ApiErrors.Shorten(file)}': thumbnails are {FileName} (animated GIFs are not made).");
+        }
+
+        var thumbnail = ThumbnailRequest.Parse(request.Query);
+        TokenGrant? grant = null;
+        if (!Ids.IsValid(uid))
+        {
+            if (!uid.Contains('.', StringComparison.Ordinal))
+            {
+                throw ApiErrors.NotFound($"Video not found: {ApiErrors.Shorten(uid)}");
+            }
+
+            // A signed token names the video; any good one shows its picture, downloadable or not.
+            grant = await tokens.VerifyAsync(uid, request.HttpContext, cancellationToken);
+            uid = grant.VideoUid;
+        }
+
+        var video = await videos.GetAsync(uid, cancellationToken) ?? throw ApiErrors.NotFound($"Video not found: {uid}");
+        if (grant is not null && grant.AccountId != video.AccountId)
+        {
+            throw ApiErrors.Forbidden("The token was signed with a key of another account.");
+        }
+
+        if (grant is null && video.RequireSignedUrls)
+        {
+            throw ApiErrors.Unauthenticated("This video requires signed URLs: put a signed token in place of the video id.");
+        }
+
+        if (!OriginRules.Allows(video.AllowedOrigins, request))
+        {
+            throw ApiErrors.Forbidden("This video's allowedOrigins do not include the page this request comes from.");
+        }
+
+        if (video.State != VideoStates.Ready)
+        {
+            throw ApiErrors.NotFound($"Video {uid} has no thumbnail until it is ready (it is {video.State}).");
+        }
+
+        if (video.Media is not { HasVideo: true })
+        {
+            throw ApiErrors.NotFound($"Video {uid} has no picture to take a thumbnail from: it is audio only.");
+        }
+
+        var second = thumbnail.SecondFor(video.Duration, video.ThumbnailTimestampPct);
+        for (var attempt = 0; ; attempt++)
+        {
+            var path = await maker.GetAsync(video, second, thumbnail, cancellationToken)
+                ?? throw ApiErrors.NotFound(string.Create(CultureInfo.InvariantCulture, $"Video {uid} has no frame at {second:0.###} s."));
+            try
+            {
+                var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.Asynchronous);
+                // Private pictures stay out of shared caches.
+                request.HttpContext.Response.Headers[HeaderNames.CacheControl] = video.RequireSignedUrls ? "private, max-age=3600" : "public, max-age=3600";
+                var tag = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(path)))[..32];
+                return TypedResults.Stream(stream, "image/jpeg", lastModified: video.Modified, entityTag: new EntityTagHeaderValue($"\"{tag}\""), enableRangeProcessing: true);
+            }
+            catch (FileNotFoundException) when (attempt == 0)
+            {
+                // Evicted between making and opening: make it again, once.
+            }
+        }
+    }
+}
