@@ -1,4 +1,5 @@
 using Downstream.Server.Api;
+using Downstream.Server.Hosting.OpenApi;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Downstream.Server.Auth;
@@ -10,7 +11,7 @@ public static class TokenVerifyApi
 {
     public static IEndpointRouteBuilder MapTokenVerifyApi(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/user/tokens/verify", Verify);
+        routes.MapGet("/user/tokens/verify", Verify).WithTags("User API Tokens").WithSummary("Verify token").ProducesErrors(400, 401);
         return routes;
     }
 

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Downstream.Server.Api;
 using Downstream.Server.Downloads;
+using Downstream.Server.Hosting.OpenApi;
 using Downstream.Server.Storage;
 using Microsoft.Net.Http.Headers;
 
@@ -14,7 +15,11 @@ public static partial class MediaDeliveryApi
 {
     public static IEndpointRouteBuilder MapMediaDelivery(this IEndpointRouteBuilder app)
     {
-        app.MapMethods("/{uid}/downloads/{file}", [HttpMethods.Get, HttpMethods.Head], Serve);
+        app.MapMethods("/{uid}/downloads/{file}", [HttpMethods.Get, HttpMethods.Head], Serve).WithTags("Media").NoCredential()
+            .WithSummary("Fetch a download")
+            .WithDescription("`default.mp4` or `audio.m4a` of a ready download, with Range, ETag and `?filename=`; a signed token (downloadable) in place of the uid for a private video.")
+            .Produces(StatusCodes.Status200OK, contentType: "video/mp4").Produces(StatusCodes.Status206PartialContent, contentType: "video/mp4")
+            .ProducesErrors(401, 403, 404, 416);
         return app;
     }
 

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Downstream.Server.Api;
 using Downstream.Server.Hosting;
+using Downstream.Server.Hosting.OpenApi;
 using Downstream.Server.Storage;
 using Microsoft.AspNetCore.Mvc;
 
@@ -20,7 +21,9 @@ public static class DownloadEventsApi
 
     public static RouteGroupBuilder MapDownloadEventsApi(this RouteGroupBuilder stream)
     {
-        stream.MapGet("/{identifier}/downloads/events", Stream);
+        stream.MapGet("/{identifier}/downloads/events", Stream).WithTags("Stream Video Downloads").WithSummary("Watch downloads")
+            .WithDescription("Server-Sent Events: `downloads` with the whole map at once and on each change, then `done` when every download is settled.")
+            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream").ProducesErrors();
         return stream;
     }
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Downstream.Server.Api;
 using Downstream.Server.Hosting;
+using Downstream.Server.Hosting.OpenApi;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
@@ -14,11 +15,14 @@ public static class DownloadsApi
 {
     public static RouteGroupBuilder MapDownloadsApi(this RouteGroupBuilder stream)
     {
-        stream.MapGet("/{identifier}/downloads", List);
-        stream.MapPost("/{identifier}/downloads", CreateDefault);
-        stream.MapDelete("/{identifier}/downloads", DeleteDefault);
-        stream.MapPost("/{identifier}/downloads/{download_type}", Create);
-        stream.MapDelete("/{identifier}/downloads/{download_type}", Delete);
+        var downloads = stream.MapGroup("/{identifier}/downloads").WithTags("Stream Video Downloads");
+        downloads.MapGet("", List).WithSummary("List downloads")
+            .WithDescription("A map keyed by type (`default`, `audio`); a type is present only once created.")
+            .Produces<Envelope<Dictionary<string, DownloadDto>>>().ProducesErrors();
+        downloads.MapPost("", CreateDefault).WithSummary("Create downloads").WithDescription("Creates the `default` download (an MP4); any body is ignored.").ProducesErrors();
+        downloads.MapDelete("", DeleteDefault).WithSummary("Delete downloads").WithDescription("Deletes the `default` download.").ProducesErrors();
+        downloads.MapPost("/{download_type}", Create).WithSummary("Create a download of a type").WithDescription("`default` (MP4) or `audio` (M4A).").ProducesErrors();
+        downloads.MapDelete("/{download_type}", Delete).WithSummary("Delete a download of a type").ProducesErrors();
         stream.MapDownloadEventsApi();
         return stream;
     }

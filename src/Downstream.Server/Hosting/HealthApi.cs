@@ -1,4 +1,5 @@
 using Downstream.Server.Api;
+using Downstream.Server.Hosting.OpenApi;
 using Downstream.Server.Media;
 using Downstream.Server.Storage.Sql;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -12,7 +13,7 @@ public static class HealthApi
 {
     public static IEndpointRouteBuilder MapHealthApi(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/health", Check);
+        routes.MapGet("/health", Check).WithTags("Operations").WithSummary("Health").NoCredential();
         return routes;
     }
 

@@ -1,6 +1,7 @@
 using Downstream.Server.Api;
 using Downstream.Server.Auth;
 using Downstream.Server.Downloads;
+using Downstream.Server.Hosting.OpenApi;
 using Downstream.Server.Jobs;
 using Downstream.Server.Media;
 using Downstream.Server.Storage;
@@ -35,6 +36,7 @@ public static class ServiceRegistration
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default));
+        services.AddApiDocument();
         services.AddSingleton(TimeProvider.System);
 
         if (builder.Configuration[$"{DownstreamOptions.SectionName}:{nameof(DownstreamOptions.Postgres)}"] is { Length: > 0 } postgres)

@@ -3,6 +3,7 @@ using Downstream.Server.Auth;
 using Downstream.Server.Dashboard;
 using Downstream.Server.Delivery;
 using Downstream.Server.Downloads;
+using Downstream.Server.Hosting.OpenApi;
 using Downstream.Server.Signing;
 using Downstream.Server.Thumbnails;
 using Downstream.Server.Tus;
@@ -30,6 +31,12 @@ public static class StreamRoutes
         foreach (var prefix in prefixes)
         {
             var api = app.MapGroup(prefix);
+            if (prefix.Length == 0)
+            {
+                // The same operations as under /client/v4: described once.
+                api.ExcludeFromDescription();
+            }
+
             api.MapTokenVerifyApi();
             api.MapGroup("/accounts/{account_id}/stream")
                 .AddEndpointFilter<StreamAccessFilter>()
@@ -41,6 +48,7 @@ public static class StreamRoutes
                 .MapWebhooksApi();
         }
 
+        app.MapApiDocument();
         app.MapDashboard();
         app.MapMediaDelivery();
         app.MapThumbnails();

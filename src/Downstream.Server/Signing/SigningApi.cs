@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Serialization;
 using Downstream.Server.Api;
 using Downstream.Server.Hosting;
+using Downstream.Server.Hosting.OpenApi;
 using Downstream.Server.Videos;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -24,10 +25,12 @@ public static class SigningApi
 {
     public static RouteGroupBuilder MapSigningApi(this RouteGroupBuilder stream)
     {
-        stream.MapPost("/keys", CreateKey);
-        stream.MapGet("/keys", ListKeys);
-        stream.MapDelete("/keys/{identifier}", DeleteKey);
-        stream.MapPost("/{identifier}/token", CreateToken);
+        var keys = stream.MapGroup("/keys").WithTags("Stream Signing Keys");
+        keys.MapPost("", CreateKey).WithSummary("Create signing keys").ProducesErrors();
+        keys.MapGet("", ListKeys).WithSummary("List signing keys").ProducesErrors();
+        keys.MapDelete("/{identifier}", DeleteKey).WithSummary("Delete signing keys").ProducesErrors();
+        stream.MapPost("/{identifier}/token", CreateToken).WithTags("Stream Videos").WithSummary("Create signed URL tokens for videos")
+            .Accepts<SignedTokenRequest>("application/json").ProducesErrors();
         return stream;
     }
 

@@ -1,5 +1,6 @@
 using Downstream.Server.Api;
 using Downstream.Server.Hosting;
+using Downstream.Server.Hosting.OpenApi;
 using Downstream.Server.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -18,9 +19,12 @@ public static class TusApi
     public static RouteGroupBuilder MapTusApi(this RouteGroupBuilder stream)
     {
         stream.MapMethods("/{identifier}", [HttpMethods.Head], (string identifier, [FromRoute(Name = "account_id")] string accountId, HttpContext context, TusService tus, CancellationToken ct) =>
-            Head(new TusAccess(identifier, accountId, null), context, tus, ct));
+            Head(new TusAccess(identifier, accountId, null), context, tus, ct))
+            .WithTags("Stream Videos").WithSummary("Tus upload offset").Produces(StatusCodes.Status200OK).ProducesErrors(401, 403, 404, 410);
         stream.MapMethods("/{identifier}", [HttpMethods.Patch], (string identifier, [FromRoute(Name = "account_id")] string accountId, HttpContext context, TusService tus, CancellationToken ct) =>
-            Patch(new TusAccess(identifier, accountId, null), context, tus, ct));
+            Patch(new TusAccess(identifier, accountId, null), context, tus, ct))
+            .WithTags("Stream Videos").WithSummary("Tus upload chunk").Accepts<byte[]>("application/offset+octet-stream")
+            .Produces(StatusCodes.Status204NoContent).ProducesErrors(400, 401, 403, 404, 409, 410, 413, 415, 423);
         return stream;
     }
 
@@ -29,17 +33,29 @@ public static class TusApi
     {
         foreach (var prefix in apiPrefixes)
         {
-            app.MapMethods($"{prefix}/accounts/{{account_id}}/stream", [HttpMethods.Options], Options);
-            app.MapMethods($"{prefix}/accounts/{{account_id}}/stream/{{identifier}}", [HttpMethods.Options], Options);
+            var discovery = app.MapGroup($"{prefix}/accounts/{{account_id}}/stream").WithTags("Stream Videos").NoCredential();
+            if (prefix.Length == 0)
+            {
+                discovery.ExcludeFromDescription();
+            }
+
+            discovery.MapMethods("", [HttpMethods.Options], Options).WithSummary("Tus discovery").Produces(StatusCodes.Status204NoContent);
+            discovery.MapMethods("/{identifier}", [HttpMethods.Options], Options).WithSummary("Tus discovery of an upload").Produces(StatusCodes.Status204NoContent);
         }
 
-        app.MapMethods("/tus/{uid}", [HttpMethods.Head], (string uid, string? token, HttpContext context, TusService tus, CancellationToken ct) =>
-            Direct(uid, context, tus, () => Head(new TusAccess(uid, null, token), context, tus, ct), ct));
-        app.MapMethods("/tus/{uid}", [HttpMethods.Patch], (string uid, string? token, HttpContext context, TusService tus, CancellationToken ct) =>
-            Direct(uid, context, tus, () => Patch(new TusAccess(uid, null, token), context, tus, ct), ct));
-        app.MapMethods("/tus/{uid}", [HttpMethods.Delete], (string uid, string? token, HttpContext context, TusService tus, CancellationToken ct) =>
-            Direct(uid, context, tus, () => Terminate(new TusAccess(uid, null, token), tus, ct), ct));
-        app.MapMethods("/tus/{uid}", [HttpMethods.Options], Preflight);
+        var direct = app.MapGroup("/tus/{uid}").WithTags("Direct upload URLs").NoCredential();
+
+        direct.MapMethods("", [HttpMethods.Head], (string uid, string? token, HttpContext context, TusService tus, CancellationToken ct) =>
+            Direct(uid, context, tus, () => Head(new TusAccess(uid, null, token), context, tus, ct), ct))
+            .WithSummary("Tus upload offset at a creator's URL").Produces(StatusCodes.Status200OK).ProducesErrors(401, 404, 410);
+        direct.MapMethods("", [HttpMethods.Patch], (string uid, string? token, HttpContext context, TusService tus, CancellationToken ct) =>
+            Direct(uid, context, tus, () => Patch(new TusAccess(uid, null, token), context, tus, ct), ct))
+            .WithSummary("Tus upload chunk at a creator's URL").Accepts<byte[]>("application/offset+octet-stream")
+            .Produces(StatusCodes.Status204NoContent).ProducesErrors(400, 401, 404, 409, 410, 413, 415, 423);
+        direct.MapMethods("", [HttpMethods.Delete], (string uid, string? token, HttpContext context, TusService tus, CancellationToken ct) =>
+            Direct(uid, context, tus, () => Terminate(new TusAccess(uid, null, token), tus, ct), ct))
+            .WithSummary("Stop a tus upload at a creator's URL").Produces(StatusCodes.Status204NoContent).ProducesErrors(401, 404);
+        direct.MapMethods("", [HttpMethods.Options], Preflight).WithSummary("Creator's tus URL preflight").Produces(StatusCodes.Status204NoContent);
         return app;
     }
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Serialization;
 using Downstream.Server.Api;
 using Downstream.Server.Hosting;
+using Downstream.Server.Hosting.OpenApi;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
@@ -22,14 +23,17 @@ public static class DirectUploadsApi
 {
     public static RouteGroupBuilder MapDirectUploadsApi(this RouteGroupBuilder stream)
     {
-        stream.MapPost("/direct_upload", Create);
+        stream.MapPost("/direct_upload", Create).WithTags("Stream Videos").WithSummary("Upload videos via direct upload URLs")
+            .Accepts<DirectUploadRequest>("application/json").ProducesErrors();
         return stream;
     }
 
     public static IEndpointRouteBuilder MapDirectUploadUrls(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/upload/{uid}/{secret}", Upload).DisableAntiforgery();
-        app.MapMethods("/upload/{uid}/{secret}", [HttpMethods.Options], Preflight);
+        var urls = app.MapGroup("/upload/{uid}/{secret}").WithTags("Direct upload URLs").NoCredential();
+        urls.MapPost("", Upload).DisableAntiforgery().WithSummary("Upload to a direct upload URL")
+            .Accepts<UploadForm>("multipart/form-data").ProducesErrors(400, 404, 413, 415);
+        urls.MapMethods("", [HttpMethods.Options], Preflight).WithSummary("Direct upload URL preflight").Produces(StatusCodes.Status204NoContent);
         return app;
     }
 

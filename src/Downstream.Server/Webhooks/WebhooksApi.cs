@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Downstream.Server.Api;
+using Downstream.Server.Hosting.OpenApi;
 using Downstream.Server.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -30,9 +31,10 @@ public static class WebhooksApi
 {
     public static RouteGroupBuilder MapWebhooksApi(this RouteGroupBuilder stream)
     {
-        stream.MapPut("/webhook", Put);
-        stream.MapGet("/webhook", Get);
-        stream.MapDelete("/webhook", Delete);
+        var webhook = stream.MapGroup("/webhook").WithTags("Stream Webhook");
+        webhook.MapPut("", Put).WithSummary("Create webhooks").Accepts<WebhookRequest>("application/json").ProducesErrors();
+        webhook.MapGet("", Get).WithSummary("View webhooks").ProducesErrors();
+        webhook.MapDelete("", Delete).WithSummary("Delete webhooks").ProducesErrors();
         return stream;
     }
 

@@ -94,10 +94,10 @@ function route() {
 
   // Move focus to the new page's heading so keyboard and screen-reader users start there (not on first load).
   if (!firstRender) {
-    const heading = root.querySelector('h1');
-    if (heading) {
-      heading.setAttribute('tabindex', '-1');
-      heading.focus({ preventScroll: true });
+    if (!root.contains(document.activeElement)) {
+      const heading = root.querySelector('h1');
+      heading?.setAttribute('tabindex', '-1');
+      (heading || main).focus({ preventScroll: true });
     }
     scrollTo(0, 0);
   }

@@ -7,7 +7,7 @@ export function render(root, { message, signedIn }) {
   setTitle('Sign in');
   const accountInput = h('input', {
     id: 'account-id', class: 'input mono', name: 'account', required: true, autocomplete: 'off', spellcheck: 'false',
-    autocapitalize: 'off', placeholder: '023e105f4ecef8ad9ca31a8372d0c353', 'aria-describedby': 'account-hint',
+    autocapitalize: 'off', 'aria-describedby': 'account-hint',
   });
   accountInput.value = api.rememberedAccount();
   const tokenInput = h('input', {
