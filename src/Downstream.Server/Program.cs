@@ -1,6 +1,7 @@
 using Downstream.Server.Api;
 using Downstream.Server.Dashboard;
 using Downstream.Server.Hosting;
+using Downstream.Server.Hosting.Metrics;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 
@@ -42,12 +43,21 @@ app.UseMiddleware<Downstream.Server.Tus.TusProtocolMiddleware>();
 
 // Routing runs after the tus middleware, which may turn a POST into the PATCH it stands for.
 app.UseRouting();
+app.UseDownstreamMetrics(ServiceRegistration.MetricsOn(app.Configuration));
 app.MapDownstreamRoutes(app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<DownstreamOptions>>().Value.Role);
 
 app.Lifetime.ApplicationStarted.Register(() =>
 {
     var listen = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault();
-    Welcome.Print(Console.Out, listen ?? "http://127.0.0.1:8080", bootstrap);
+    if (app.Configuration["Downstream:LogFormat"] is "json")
+    {
+        // A log shipper reads every line as JSON: no banner.
+        app.Logger.LogInformation("Downstream listening on {Url}", listen);
+    }
+    else
+    {
+        Welcome.Print(Console.Out, listen ?? "http://127.0.0.1:8080", bootstrap);
+    }
 });
 
 await app.RunAsync();

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Downstream.Server.Api;
 using Downstream.Server.Downloads;
+using Downstream.Server.Hosting.Metrics;
 using Downstream.Server.Hosting.OpenApi;
 using Downstream.Server.Storage;
 using Microsoft.Net.Http.Headers;
@@ -15,7 +16,7 @@ public static partial class MediaDeliveryApi
 {
     public static IEndpointRouteBuilder MapMediaDelivery(this IEndpointRouteBuilder app)
     {
-        app.MapMethods("/{uid}/downloads/{file}", [HttpMethods.Get, HttpMethods.Head], Serve).WithTags("Media").NoCredential()
+        app.MapMethods("/{uid}/downloads/{file}", [HttpMethods.Get, HttpMethods.Head], Serve).WithTags("Media").NoCredential().CountsDelivery()
             .WithSummary("Fetch a download")
             .WithDescription("`default.mp4` or `audio.m4a` of a ready download, with Range, ETag and `?filename=`; a signed token (downloadable) in place of the uid for a private video.")
             .Produces(StatusCodes.Status200OK, contentType: "video/mp4").Produces(StatusCodes.Status206PartialContent, contentType: "video/mp4")

@@ -19,7 +19,8 @@ public sealed class DownloadJobHandler(
     JobLogs logs,
     IOptions<DownstreamOptions> options,
     TimeProvider time,
-    ILogger<DownloadJobHandler> logger) : IJobHandler
+    ILogger<DownloadJobHandler> logger,
+    Hosting.Metrics.DownstreamMetrics? metrics = null) : IJobHandler
 {
     private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(500);
 
@@ -117,6 +118,8 @@ public sealed class DownloadJobHandler(
             return;
         }
 
+        metrics?.FfmpegSpeed(type.Name, mode, video.Duration, time.GetUtcNow() - started);
+
         // ffmpeg's faststart pass rewrites the file in place, so its bytes are final only now: one read, from the page cache.
         var sha256 = await Sha256Async(output.StagingPath, cancellationToken);
         var blob = await output.CommitAsync(cancellationToken);
@@ -140,6 +143,7 @@ public sealed class DownloadJobHandler(
     private async Task FailAsync(Job job, DownloadType type, string code, string reason, CancellationToken cancellationToken)
     {
         logger.LogWarning("Download {VideoUid} {Type} failed: {Code} {Reason}", job.VideoUid, type.Name, code, reason);
+        metrics?.JobFailed(job.Kind, code);
         await downloads.FinishAsync(job.VideoUid, type.Name, job.Id, DownloadOutcome.Failed(code, reason), time.GetUtcNow(), cancellationToken);
     }
 

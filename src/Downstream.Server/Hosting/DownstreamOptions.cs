@@ -163,6 +163,13 @@ public sealed class DownstreamOptions : IValidatableObject
     [Range(0, long.MaxValue)]
     public long S3CacheBytes { get; set; } = 1L << 30;
 
+    /// <summary><c>/metrics</c> in Prometheus text format, and the measuring behind it. Default true.</summary>
+    public bool Metrics { get; set; } = true;
+
+    /// <summary>Console log format: <c>human</c> (default) or <c>json</c> (one JSON object a line, for log shippers).</summary>
+    [RegularExpression("^(human|json)$", ErrorMessage = "DOWNSTREAM_LOG_FORMAT must be 'human' or 'json'.")]
+    public string LogFormat { get; set; } = "human";
+
     /// <summary>Disk each API node may use for the thumbnails it made (in the scratch folder). Default 128 MiB.</summary>
     [Range(1 << 20, long.MaxValue)]
     public long ThumbnailCacheBytes { get; set; } = 128L << 20;

@@ -1,6 +1,7 @@
 using Downstream.Server.Api;
 using Downstream.Server.Auth;
 using Downstream.Server.Downloads;
+using Downstream.Server.Hosting.Metrics;
 using Downstream.Server.Hosting.OpenApi;
 using Downstream.Server.Jobs;
 using Downstream.Server.Media;
@@ -37,6 +38,17 @@ public static class ServiceRegistration
             .ValidateOnStart();
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default));
         services.AddApiDocument();
+        services.AddDownstreamMetrics(MetricsOn(builder.Configuration));
+        if (builder.Configuration[$"{DownstreamOptions.SectionName}:{nameof(DownstreamOptions.LogFormat)}"] is "json")
+        {
+            builder.Logging.ClearProviders();
+            builder.Logging.AddJsonConsole(json =>
+            {
+                json.UseUtcTimestamp = true;
+                json.TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
+            });
+        }
+
         services.AddSingleton(TimeProvider.System);
 
         if (builder.Configuration[$"{DownstreamOptions.SectionName}:{nameof(DownstreamOptions.Postgres)}"] is { Length: > 0 } postgres)
@@ -132,6 +144,10 @@ public static class ServiceRegistration
         }
         return builder;
     }
+
+    /// <summary>Whether <c>/metrics</c> is on (<see cref="DownstreamOptions.Metrics"/>), read before the options are bound.</summary>
+    public static bool MetricsOn(IConfiguration configuration) =>
+        !bool.TryParse(configuration[$"{DownstreamOptions.SectionName}:{nameof(DownstreamOptions.Metrics)}"], out var on) || on;
 
     /// <summary>The media store the settings name: an S3 bucket, or the data folder's <c>media</c>.</summary>
     private static IBlobStore CreateBlobStore(DownstreamOptions options)

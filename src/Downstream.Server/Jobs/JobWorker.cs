@@ -17,7 +17,8 @@ public sealed class JobWorker(
     JobSignal signal,
     IOptions<DownstreamOptions> options,
     TimeProvider time,
-    ILogger<JobWorker> logger) : BackgroundService
+    ILogger<JobWorker> logger,
+    Hosting.Metrics.DownstreamMetrics? metrics = null) : BackgroundService
 {
     private readonly string _owner = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
     private readonly Dictionary<string, IJobHandler> _handlers = handlers.ToDictionary(h => h.Kind);
@@ -79,6 +80,8 @@ public sealed class JobWorker(
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         using var tracked = running.Track(job, cancel);
         var heartbeat = HeartbeatAsync(job, cancel);
+        var started = time.GetTimestamp();
+        var outcome = "ok";
         try
         {
             logger.LogInformation("Job {JobId} ({Kind} {VideoUid} {DownloadType}) started, attempt {Attempt}",
@@ -89,17 +92,21 @@ public sealed class JobWorker(
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
+            outcome = "handed_back";
             await queue.ReleaseAsync(job, time.GetUtcNow(), CancellationToken.None);
             logger.LogInformation("Job {JobId} handed back at shutdown", job.Id);
         }
         catch (OperationCanceledException) when (cancel.IsCancellationRequested)
         {
             // Deleted while running (or the lease was lost): the row is gone or someone else's.
+            outcome = "cancelled";
             logger.LogInformation("Job {JobId} cancelled", job.Id);
         }
         catch (Exception ex)
         {
             logger.LogWarning(ex, "Job {JobId} attempt {Attempt} failed", job.Id, job.Attempts);
+            outcome = job.Attempts >= options.Value.JobMaxAttempts ? "gave_up" : "retry";
+            metrics?.JobFailed(job.Kind, outcome);
             if (job.Attempts >= options.Value.JobMaxAttempts)
             {
                 await handler.GiveUpAsync(job, ex.Message, CancellationToken.None);
@@ -115,6 +122,7 @@ public sealed class JobWorker(
         {
             await cancel.CancelAsync();
             await heartbeat;
+            metrics?.JobRan(job.Kind, outcome, time.GetElapsedTime(started));
         }
     }
 

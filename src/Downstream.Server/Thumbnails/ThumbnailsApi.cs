@@ -1,6 +1,7 @@
 using System.Globalization;
 using Downstream.Server.Api;
 using Downstream.Server.Delivery;
+using Downstream.Server.Hosting.Metrics;
 using Downstream.Server.Hosting.OpenApi;
 using Downstream.Server.Signing;
 using Downstream.Server.Storage;
@@ -20,7 +21,7 @@ public static class ThumbnailsApi
 
     public static IEndpointRouteBuilder MapThumbnails(this IEndpointRouteBuilder app)
     {
-        app.MapMethods("/{uid}/thumbnails/{file}", [HttpMethods.Get, HttpMethods.Head], Serve).WithTags("Media").NoCredential()
+        app.MapMethods("/{uid}/thumbnails/{file}", [HttpMethods.Get, HttpMethods.Head], Serve).WithTags("Media").NoCredential().CountsDelivery()
             .WithSummary("Fetch a thumbnail")
             .WithDescription("`thumbnail.jpg` of a ready video; query `time` (e.g. `12s`), `width`, `height` (1..2000) and `fit` (`crop`, `clip`, `scale`, `fill`).")
             .Produces(StatusCodes.Status200OK, contentType: "image/jpeg").ProducesErrors(400, 401, 403, 404);

@@ -29,7 +29,8 @@ public sealed class TusService(
     JobSignal signal,
     IOptions<DownstreamOptions> options,
     TimeProvider time,
-    ILogger<TusService> logger) : ISourceAssembler
+    ILogger<TusService> logger,
+    Hosting.Metrics.DownstreamMetrics? metrics = null) : ISourceAssembler
 {
     /// <summary>An upload made with an API token lives this long after its last chunk.</summary>
     public static readonly TimeSpan ApiUploadWindow = TimeSpan.FromHours(24);
@@ -162,6 +163,7 @@ public sealed class TusService(
             }
 
             released = true;
+            metrics?.Uploaded("tus", appended.Bytes);
             upload = await RecordAsync(upload, lockId, offset + appended.Bytes);
             if (appended.Cut is { } cut)
             {

@@ -17,7 +17,8 @@ public sealed class CopyJobHandler(
     OriginFetcher fetcher,
     IOptions<DownstreamOptions> options,
     TimeProvider time,
-    ILogger<CopyJobHandler> logger) : IJobHandler
+    ILogger<CopyJobHandler> logger,
+    Hosting.Metrics.DownstreamMetrics? metrics = null) : IJobHandler
 {
     public string Kind => JobKinds.Copy;
 
@@ -44,6 +45,7 @@ public sealed class CopyJobHandler(
         // The video may have been edited while it downloaded: re-read it, so ingest sees its latest
         // maxDurationSeconds, and write back only ingest's own columns.
         video = await videos.GetAsync(job.VideoUid, cancellationToken) ?? video;
+        metrics?.Uploaded("copy", length);
         var finished = await ingest.FinishAsync(video, source, length, cancellationToken);
         if (!await videos.FinishIngestAsync(finished, VideoStates.Downloading, cancellationToken))
         {
@@ -72,6 +74,7 @@ public sealed class CopyJobHandler(
     private async Task FailAsync(Video video, string code, string text, CancellationToken cancellationToken)
     {
         logger.LogInformation("Copy of video {Uid} failed: {Text}", video.Uid, text);
+        metrics?.JobFailed(JobKinds.Copy, code);
         await videos.FinishIngestAsync(VideoIngest.Failed(video, code, text, time.GetUtcNow()), VideoStates.Downloading, cancellationToken);
     }
 }

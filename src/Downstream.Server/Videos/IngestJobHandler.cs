@@ -16,7 +16,8 @@ public sealed class IngestJobHandler(
     VideoIngest ingest,
     IEnumerable<ISourceAssembler> assemblers,
     TimeProvider time,
-    ILogger<IngestJobHandler> logger) : IJobHandler
+    ILogger<IngestJobHandler> logger,
+    Hosting.Metrics.DownstreamMetrics? metrics = null) : IJobHandler
 {
     public string Kind => JobKinds.Ingest;
 
@@ -52,6 +53,7 @@ public sealed class IngestJobHandler(
 
         if (decided.State != VideoStates.Ready)
         {
+            metrics?.JobFailed(JobKinds.Ingest, decided.ErrorReasonCode ?? ErrorReasons.Unknown);
             await blobs.DeleteAsync(VideoKeys.Source(video.Uid), CancellationToken.None);
         }
 

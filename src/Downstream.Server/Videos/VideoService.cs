@@ -23,7 +23,8 @@ public sealed class VideoService(
     JobLogs jobLogs,
     Network.OutboundPolicy outbound,
     Delivery.DeliveryCache deliveryCache,
-    ILogger<VideoService> logger)
+    ILogger<VideoService> logger,
+    Hosting.Metrics.DownstreamMetrics? metrics = null)
 {
     // A page of up to 1000 videos is large: only a few are kept, as the bytes that are sent.
     private readonly StampedCache<(string AccountId, VideoQuery Query, string PublicBase), byte[]> _pages = new(stamps, maxEntries: 32);
@@ -86,6 +87,7 @@ public sealed class VideoService(
 
         // An S3 store sends the last part while ffprobe reads the file (or while the commit waits for it).
         source.Written(file.Length, complete: true);
+        metrics?.Uploaded(probeNow ? "direct" : "multipart", file.Length);
         if (nameFromFile && file.FileName is not null)
         {
             video = video with { Meta = new JsonObject { ["name"] = file.FileName }.ToJsonString(), Name = file.FileName };

@@ -12,7 +12,8 @@ namespace Downstream.Server.Webhooks;
 /// claimed with a lease, so nodes share the work and a killed node's events are sent by the next to look.
 /// </summary>
 public sealed class WebhookDispatcher(
-    IWebhookStore store, IHttpClientFactory clients, IOptions<DownstreamOptions> options, TimeProvider time, ILogger<WebhookDispatcher> logger)
+    IWebhookStore store, IHttpClientFactory clients, IOptions<DownstreamOptions> options, TimeProvider time, ILogger<WebhookDispatcher> logger,
+    Hosting.Metrics.DownstreamMetrics? metrics = null)
     : BackgroundService
 {
     public const string HttpClientName = "webhooks";
@@ -72,6 +73,7 @@ public sealed class WebhookDispatcher(
             if (response.IsSuccessStatusCode)
             {
                 await store.DeliveredAsync(webhookEvent.Id, time.GetUtcNow(), CancellationToken.None);
+                metrics?.Webhook("delivered");
                 logger.LogInformation("Webhook {Event} {EventId} for video {Uid} delivered", webhookEvent.Event, webhookEvent.Id, webhookEvent.VideoUid);
                 return;
             }
@@ -88,5 +90,6 @@ public sealed class WebhookDispatcher(
         logger.LogWarning("Webhook {Event} {EventId} attempt {Attempt} failed: {Error}{Retry}", webhookEvent.Event, webhookEvent.Id, webhookEvent.Attempts, error,
             giveUp ? "; given up" : $"; next at {next:O}");
         await store.FailedAsync(webhookEvent.Id, giveUp ? null : next, error, CancellationToken.None);
+        metrics?.Webhook(giveUp ? "gave_up" : "failed");
     }
 }

@@ -133,6 +133,11 @@ public sealed class WebhookTests : IAsyncLifetime
         Verified(delivered, secret);
         Assert.All(receiver.Received, d => Assert.Equal(delivered.Headers["Webhook-Id"], d.Headers["Webhook-Id"]));
         Assert.True(receiver.Received.Count >= before + 1);
+
+        // Operators see both the failures and the delivery.
+        var metrics = await Metrics.ScrapeAsync(_server.Http);
+        Assert.True(metrics.Sum("downstream_webhook_deliveries_total", ("outcome", "failed")) >= 2);
+        Assert.True(metrics.Sum("downstream_webhook_deliveries_total", ("outcome", "delivered")) >= 1);
     }
 
     [Fact]
