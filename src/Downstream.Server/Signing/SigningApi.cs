@@ -30,7 +30,7 @@ public static class SigningApi
         keys.MapGet("", ListKeys).WithSummary("List signing keys").ProducesErrors();
         keys.MapDelete("/{identifier}", DeleteKey).WithSummary("Delete signing keys").ProducesErrors();
         stream.MapPost("/{identifier}/token", CreateToken).WithTags("Stream Videos").WithSummary("Create signed URL tokens for videos")
-            .Accepts<SignedTokenRequest>("application/json").ProducesErrors();
+            .WithRequestBody<SignedTokenRequest>("application/json").ProducesErrors();
         return stream;
     }
 

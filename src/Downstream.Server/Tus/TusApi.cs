@@ -23,7 +23,7 @@ public static class TusApi
             .WithTags("Stream Videos").WithSummary("Tus upload offset").Produces(StatusCodes.Status200OK).ProducesErrors(401, 403, 404, 410);
         stream.MapMethods("/{identifier}", [HttpMethods.Patch], (string identifier, [FromRoute(Name = "account_id")] string accountId, HttpContext context, TusService tus, CancellationToken ct) =>
             Patch(new TusAccess(identifier, accountId, null), context, tus, ct))
-            .WithTags("Stream Videos").WithSummary("Tus upload chunk").Accepts<byte[]>("application/offset+octet-stream")
+            .WithTags("Stream Videos").WithSummary("Tus upload chunk").WithRequestBody<byte[]>("application/offset+octet-stream")
             .Produces(StatusCodes.Status204NoContent).ProducesErrors(400, 401, 403, 404, 409, 410, 413, 415, 423);
         return stream;
     }
@@ -50,7 +50,7 @@ public static class TusApi
             .WithSummary("Tus upload offset at a creator's URL").Produces(StatusCodes.Status200OK).ProducesErrors(401, 404, 410);
         direct.MapMethods("", [HttpMethods.Patch], (string uid, string? token, HttpContext context, TusService tus, CancellationToken ct) =>
             Direct(uid, context, tus, () => Patch(new TusAccess(uid, null, token), context, tus, ct), ct))
-            .WithSummary("Tus upload chunk at a creator's URL").Accepts<byte[]>("application/offset+octet-stream")
+            .WithSummary("Tus upload chunk at a creator's URL").WithRequestBody<byte[]>("application/offset+octet-stream")
             .Produces(StatusCodes.Status204NoContent).ProducesErrors(400, 401, 404, 409, 410, 413, 415, 423);
         direct.MapMethods("", [HttpMethods.Delete], (string uid, string? token, HttpContext context, TusService tus, CancellationToken ct) =>
             Direct(uid, context, tus, () => Terminate(new TusAccess(uid, null, token), tus, ct), ct))

@@ -24,7 +24,7 @@ public static class DirectUploadsApi
     public static RouteGroupBuilder MapDirectUploadsApi(this RouteGroupBuilder stream)
     {
         stream.MapPost("/direct_upload", Create).WithTags("Stream Videos").WithSummary("Upload videos via direct upload URLs")
-            .Accepts<DirectUploadRequest>("application/json").ProducesErrors();
+            .WithRequestBody<DirectUploadRequest>("application/json").ProducesErrors();
         return stream;
     }
 
@@ -32,7 +32,7 @@ public static class DirectUploadsApi
     {
         var urls = app.MapGroup("/upload/{uid}/{secret}").WithTags("Direct upload URLs").NoCredential();
         urls.MapPost("", Upload).DisableAntiforgery().WithSummary("Upload to a direct upload URL")
-            .Accepts<UploadForm>("multipart/form-data").ProducesErrors(400, 404, 413, 415);
+            .WithRequestBody<UploadForm>("multipart/form-data").ProducesErrors(400, 404, 413, 415);
         urls.MapMethods("", [HttpMethods.Options], Preflight).WithSummary("Direct upload URL preflight").Produces(StatusCodes.Status204NoContent);
         return app;
     }

@@ -14,13 +14,13 @@ public static class VideosApi
         videos.MapPost("", Upload).DisableAntiforgery()
             .WithSummary("Upload videos from a file")
             .WithDescription("A multipart upload (form field `file`); with `Tus-Resumable: 1.0.0` this creates a tus upload instead (201, `Location`, `stream-media-id`).")
-            .Accepts<UploadForm>("multipart/form-data").Produces<Envelope<VideoDto>>().Produces(StatusCodes.Status201Created).ProducesErrors(400, 401, 403, 413, 415, 429);
-        videos.MapPost("/copy", Copy).WithSummary("Upload videos from a URL").Accepts<VideoCopyRequest>("application/json").ProducesErrors();
+            .WithRequestBody<UploadForm>("multipart/form-data").Produces<Envelope<VideoDto>>().Produces(StatusCodes.Status201Created).ProducesErrors(400, 401, 403, 413, 415, 429);
+        videos.MapPost("/copy", Copy).WithSummary("Upload videos from a URL").WithRequestBody<VideoCopyRequest>("application/json").ProducesErrors();
         videos.MapGet("", List).WithSummary("List videos")
             .WithDescription("Newest first. Query: `search`, `status`, `creator`, `before`, `after`, `start`, `end`, `asc`, `limit` (1..1000), `include_counts`.")
             .Produces<VideoListEnvelope>().ProducesErrors();
         videos.MapGet("/{identifier}", Get).WithSummary("Retrieve video details").ProducesErrors();
-        videos.MapPost("/{identifier}", Edit).WithSummary("Edit video details").Accepts<VideoUpdateRequest>("application/json").ProducesErrors();
+        videos.MapPost("/{identifier}", Edit).WithSummary("Edit video details").WithRequestBody<VideoUpdateRequest>("application/json").ProducesErrors();
         videos.MapDelete("/{identifier}", Delete).WithSummary("Delete video").Produces<Envelope<string>>().ProducesErrors();
         return stream;
     }

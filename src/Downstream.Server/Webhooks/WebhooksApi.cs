@@ -32,7 +32,7 @@ public static class WebhooksApi
     public static RouteGroupBuilder MapWebhooksApi(this RouteGroupBuilder stream)
     {
         var webhook = stream.MapGroup("/webhook").WithTags("Stream Webhook");
-        webhook.MapPut("", Put).WithSummary("Create webhooks").Accepts<WebhookRequest>("application/json").ProducesErrors();
+        webhook.MapPut("", Put).WithSummary("Create webhooks").WithRequestBody<WebhookRequest>("application/json").ProducesErrors();
         webhook.MapGet("", Get).WithSummary("View webhooks").ProducesErrors();
         webhook.MapDelete("", Delete).WithSummary("Delete webhooks").ProducesErrors();
         return stream;
