@@ -48,6 +48,12 @@ public sealed class Benchmarks(Services services, string work, int runs, int sec
             return rows;
         }
 
+        if (only == "metrics")
+        {
+            rows.Add(await MetricsRowAsync(h264, say));
+            return rows;
+        }
+
         if (only == "scale-out")
         {
             rows.AddRange(await new ScaleOutBenchmarks(services, work, runs, seconds).RunAsync(h264, big, say));
@@ -237,6 +243,49 @@ public sealed class Benchmarks(Services services, string work, int runs, int sec
         {
             Runs = new() { ["server"] = ours, ["baseline"] = theirs },
         };
+    }
+
+    /// <summary>
+    /// The cost of <c>/metrics</c>: the GET .../downloads ratio against the Kestrel baseline with metrics on and off,
+    /// the two servers taking turns on the same data so the machine's noise falls on both.
+    /// </summary>
+    private async Task<Row> MetricsRowAsync(string media, Action<string> say)
+    {
+        var dataDir = Path.Combine(work, "metrics-data");
+        string uid;
+        await using (var seed = await services.ServerAsync(dataDir))
+        using (var seedHttp = Services.Client(seed))
+        {
+            uid = await UploadAsync(seedHttp, media);
+            await seedHttp.PostAsync($"{Stream}/{uid}/downloads", null);
+        }
+
+        var body = Path.Combine(work, "metrics-downloads-body.json");
+        var auth = $"Authorization: Bearer {Services.Token}";
+        var path = $"{Stream}/{uid}/downloads";
+        var on = new List<double>();
+        var off = new List<double>();
+        for (var i = 0; i < runs; i++)
+        {
+            foreach (var metrics in (bool[])[true, false])
+            {
+                await using var server = await services.ServerAsync(dataDir, environment: new Dictionary<string, string> { ["DOWNSTREAM_METRICS"] = metrics ? "true" : "false" });
+                using var http = Services.Client(server);
+                await File.WriteAllBytesAsync(body, await http.GetByteArrayAsync(path));
+                await using var baseline = await services.BaselineAsync(body, work);
+                say($"GET .../downloads with metrics {(metrics ? "on" : "off")}, run {i + 1}");
+                await Wrk.WarmAsync(server.Url + path, 64, auth);
+                await Wrk.WarmAsync(baseline.Url + path, 64, auth);
+                var ours = await Wrk.RunAsync(server.Url + path, 64, seconds, auth);
+                var theirs = await Wrk.RunAsync(baseline.Url + path, 64, seconds, auth);
+                (metrics ? on : off).Add(ours.RequestsPerSecond / theirs.RequestsPerSecond);
+            }
+        }
+
+        var withMetrics = Stats.Median(on);
+        var without = Stats.Median(off);
+        return new Row("GET .../downloads ratio with /metrics on, 64 connections", "the same ratio with DOWNSTREAM_METRICS=false",
+            $"{withMetrics:0.00}x", $"{without:0.00}x", $"{withMetrics / without:0.00}x", ">= 0.95x", withMetrics / without >= 0.95);
     }
 
     private async Task<Row> DeliveryRowAsync(Service server, Service nginx, string uid, long size)

@@ -43,7 +43,7 @@ app.UseMiddleware<Downstream.Server.Tus.TusProtocolMiddleware>();
 
 // Routing runs after the tus middleware, which may turn a POST into the PATCH it stands for.
 app.UseRouting();
-app.UseDownstreamMetrics(ServiceRegistration.MetricsOn(app.Configuration));
+app.MapDownstreamMetrics(MetricsSetup.On(app.Configuration));
 app.MapDownstreamRoutes(app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<DownstreamOptions>>().Value.Role);
 
 app.Lifetime.ApplicationStarted.Register(() =>

@@ -16,7 +16,7 @@ public static partial class MediaDeliveryApi
 {
     public static IEndpointRouteBuilder MapMediaDelivery(this IEndpointRouteBuilder app)
     {
-        app.MapMethods("/{uid}/downloads/{file}", [HttpMethods.Get, HttpMethods.Head], Serve).WithTags("Media").NoCredential().CountsDelivery()
+        app.MapMethods("/{uid}/downloads/{file}", [HttpMethods.Get, HttpMethods.Head], Serve).WithTags("Media").NoCredential()
             .WithSummary("Fetch a download")
             .WithDescription("`default.mp4` or `audio.m4a` of a ready download, with Range, ETag and `?filename=`; a signed token (downloadable) in place of the uid for a private video.")
             .Produces(StatusCodes.Status200OK, contentType: "video/mp4").Produces(StatusCodes.Status206PartialContent, contentType: "video/mp4")
@@ -99,6 +99,7 @@ public static partial class MediaDeliveryApi
             throw ApiErrors.NotFound($"The {type.Name} download of video {uid} has no file; delete and create it again.");
         }
 
+        MetricsSetup.CountDelivery(request.HttpContext, type.FileName);
         return TypedResults.Stream(
             content,
             type.ContentType,

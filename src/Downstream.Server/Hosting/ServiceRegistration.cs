@@ -38,7 +38,7 @@ public static class ServiceRegistration
             .ValidateOnStart();
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default));
         services.AddApiDocument();
-        services.AddDownstreamMetrics(MetricsOn(builder.Configuration));
+        services.AddDownstreamMetrics(MetricsSetup.On(builder.Configuration));
         if (builder.Configuration[$"{DownstreamOptions.SectionName}:{nameof(DownstreamOptions.LogFormat)}"] is "json")
         {
             builder.Logging.ClearProviders();
@@ -144,10 +144,6 @@ public static class ServiceRegistration
         }
         return builder;
     }
-
-    /// <summary>Whether <c>/metrics</c> is on (<see cref="DownstreamOptions.Metrics"/>), read before the options are bound.</summary>
-    public static bool MetricsOn(IConfiguration configuration) =>
-        !bool.TryParse(configuration[$"{DownstreamOptions.SectionName}:{nameof(DownstreamOptions.Metrics)}"], out var on) || on;
 
     /// <summary>The media store the settings name: an S3 bucket, or the data folder's <c>media</c>.</summary>
     private static IBlobStore CreateBlobStore(DownstreamOptions options)

@@ -21,7 +21,7 @@ public static class ThumbnailsApi
 
     public static IEndpointRouteBuilder MapThumbnails(this IEndpointRouteBuilder app)
     {
-        app.MapMethods("/{uid}/thumbnails/{file}", [HttpMethods.Get, HttpMethods.Head], Serve).WithTags("Media").NoCredential().CountsDelivery()
+        app.MapMethods("/{uid}/thumbnails/{file}", [HttpMethods.Get, HttpMethods.Head], Serve).WithTags("Media").NoCredential()
             .WithSummary("Fetch a thumbnail")
             .WithDescription("`thumbnail.jpg` of a ready video; query `time` (e.g. `12s`), `width`, `height` (1..2000) and `fit` (`crop`, `clip`, `scale`, `fill`).")
             .Produces(StatusCodes.Status200OK, contentType: "image/jpeg").ProducesErrors(400, 401, 403, 404);
@@ -89,6 +89,7 @@ public static class ThumbnailsApi
                 var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.Asynchronous);
                 // Private pictures stay out of shared caches.
                 request.HttpContext.Response.Headers[HeaderNames.CacheControl] = video.RequireSignedUrls ? "private, max-age=3600" : "public, max-age=3600";
+                MetricsSetup.CountDelivery(request.HttpContext, FileName);
                 var tag = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(path)))[..32];
                 return TypedResults.Stream(stream, "image/jpeg", lastModified: video.Modified, entityTag: new EntityTagHeaderValue($"\"{tag}\""), enableRangeProcessing: true);
             }

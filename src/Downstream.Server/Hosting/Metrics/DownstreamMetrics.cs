@@ -17,8 +17,9 @@ public sealed class DownstreamMetrics
     private readonly Counter<long> _delivered;
     private readonly Counter<long> _webhooks;
 
-    public DownstreamMetrics(IMeterFactory meters, JobCounts jobs)
+    public DownstreamMetrics(IMeterFactory meters, JobCounts jobs, IConfiguration configuration)
     {
+        Enabled = MetricsSetup.On(configuration);
         var meter = meters.Create(MeterName);
         _jobsFailed = meter.CreateCounter<long>("downstream.jobs.failed", "{job}", "Jobs that ended in an error, by kind and reason (retried attempts count as reason=retry).");
         _jobDuration = meter.CreateHistogram<double>("downstream.job.duration", "s", "How long a job ran, by kind and outcome.",
@@ -30,6 +31,9 @@ public sealed class DownstreamMetrics
         _webhooks = meter.CreateCounter<long>("downstream.webhook.deliveries", "{delivery}", "Webhook delivery attempts, by outcome (delivered, failed, gave_up).");
         meter.CreateObservableGauge("downstream.jobs", jobs.Observe, "{job}", "Jobs in the queue now, by kind and state (queued, running); the whole cluster's.");
     }
+
+    /// <summary>Whether anything listens (<c>DOWNSTREAM_METRICS</c>); callers skip work measured for nobody.</summary>
+    public bool Enabled { get; }
 
     public void JobFailed(string kind, string reason) =>
         _jobsFailed.Add(1, new KeyValuePair<string, object?>("kind", kind), new KeyValuePair<string, object?>("reason", reason));

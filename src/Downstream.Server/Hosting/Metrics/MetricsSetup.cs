@@ -10,14 +10,20 @@ public static class MetricsSetup
 {
     public const string Path = "/metrics";
 
+    /// <summary>Whether metrics are on (<see cref="DownstreamOptions.Metrics"/>), read before the options are bound.</summary>
+    public static bool On(IConfiguration configuration) =>
+        !bool.TryParse(configuration[$"{DownstreamOptions.SectionName}:{nameof(DownstreamOptions.Metrics)}"], out var on) || on;
+
     public static IServiceCollection AddDownstreamMetrics(this IServiceCollection services, bool enabled)
     {
         services.AddSingleton<JobCounts>();
         services.AddSingleton<DownstreamMetrics>();
         if (enabled)
         {
+            // ASP.NET Core's own meters, just these two: request duration by route, and connections. (The
+            // instrumentation package would add routing's and others' per-request counters, for little.)
             services.AddOpenTelemetry().WithMetrics(metrics => metrics
-                .AddAspNetCoreInstrumentation()
+                .AddMeter("Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel")
                 .AddMeter(DownstreamMetrics.MeterName)
                 // Every scrape is read afresh: a cached answer would hide what just happened from a check right after it.
                 .AddPrometheusExporter(prometheus => prometheus.ScrapeResponseCacheDurationMilliseconds = 0));
@@ -26,31 +32,36 @@ public static class MetricsSetup
         return services;
     }
 
-    public static WebApplication UseDownstreamMetrics(this WebApplication app, bool enabled)
+    public static WebApplication MapDownstreamMetrics(this WebApplication app, bool enabled)
     {
         if (enabled)
         {
             app.MapPrometheusScrapingEndpoint(Path);
-            // Media bytes are counted as answered, from the length of each 200 or 206 to a GET.
-            app.Use(async (context, next) =>
-            {
-                await next(context);
-                if (context.GetEndpoint()?.Metadata.GetMetadata<CountsDelivery>() is not null && HttpMethods.IsGet(context.Request.Method)
-                    && context.Response.StatusCode is StatusCodes.Status200OK or StatusCodes.Status206PartialContent
-                    && context.Response.ContentLength is { } length && context.GetRouteValue("file") is string file)
-                {
-                    context.RequestServices.GetRequiredService<DownstreamMetrics>().Delivered(file, length);
-                }
-            });
         }
 
         return app;
     }
 
-    /// <summary>Marks a route whose answers are media bytes, counted in <c>downstream.delivery.bytes</c>.</summary>
-    public static TBuilder CountsDelivery<TBuilder>(this TBuilder builder)
-        where TBuilder : IEndpointConventionBuilder => builder.WithMetadata(new CountsDelivery());
-}
+    /// <summary>
+    /// Counts a media answer's bytes in <c>downstream.delivery.bytes</c> once it is sent: the length of a 200 or 206
+    /// to a GET. Called by the media routes only, so no other request pays for it.
+    /// </summary>
+    public static void CountDelivery(HttpContext context, string file)
+    {
+        if (!HttpMethods.IsGet(context.Request.Method) || context.RequestServices.GetService<DownstreamMetrics>() is not { Enabled: true } metrics)
+        {
+            return;
+        }
 
-/// <summary>See <see cref="MetricsSetup.CountsDelivery{TBuilder}"/>.</summary>
-public sealed class CountsDelivery;
+        var response = context.Response;
+        response.OnCompleted(() =>
+        {
+            if (response.StatusCode is StatusCodes.Status200OK or StatusCodes.Status206PartialContent && response.ContentLength is { } length)
+            {
+                metrics.Delivered(file, length);
+            }
+
+            return Task.CompletedTask;
+        });
+    }
+}
