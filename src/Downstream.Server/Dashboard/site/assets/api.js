@@ -18,7 +18,7 @@ export class ApiError extends Error {
 export const isAbort = (error) => error?.name === 'AbortError';
 
 let unauthorized = () => {};
-/** Called with the API's message when any call answers 401 (or is attempted without a token). */
+/** Called with the ApiError when any call answers 401 (or is attempted without a token). */
 export function onUnauthorized(handler) { unauthorized = handler; }
 
 export function token() { return sessionStorage.getItem(TOKEN_KEY) || ''; }
@@ -67,7 +67,7 @@ export function sameOrigin(url) {
 
 function fail(status, message, { signInCheck = false } = {}) {
   const error = new ApiError(status, message);
-  if (status === 401 && !signInCheck) unauthorized(message);
+  if (status === 401 && !signInCheck) unauthorized(error);
   return error;
 }
 

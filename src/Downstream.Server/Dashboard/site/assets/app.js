@@ -2,7 +2,7 @@
 // requests when the person leaves. Without a token every route shows the sign-in form and no API call is made.
 
 import { isSignedIn, onUnauthorized, signOut } from './api.js';
-import { clearError, showError, announce, h, setTitle } from './ui.js';
+import { clearError, announce, h, setTitle } from './ui.js';
 import * as uploads from './uploads.js';
 import * as signin from './views/signin.js';
 import * as videos from './views/videos.js';
@@ -26,7 +26,7 @@ const uploadCount = document.getElementById('upload-count');
 
 let cleanup = null;
 let returnTo = '';          // where to go after signing in
-let pendingMessage = null;  // shown on the sign-in form after a 401
+let pendingMessage = null;  // the error shown on the sign-in form after a 401
 let firstRender = true;
 
 function parseHash() {
@@ -104,23 +104,19 @@ function route() {
   firstRender = false;
 }
 
-function endSession(message) {
+function endSession(error) {
   uploads.stopAll('Signed out before the upload finished. Sign in and choose the file again to resume.');
   signOut();
-  pendingMessage = message;
+  pendingMessage = error;
   // After a 401 the person signs in again and comes back here; after "Sign out" they start at the list.
-  returnTo = message && !location.hash.startsWith('#/signin') ? location.hash : '';
+  returnTo = error && !location.hash.startsWith('#/signin') ? location.hash : '';
   if (location.hash.startsWith('#/signin')) route();
   else location.hash = '#/signin';
 }
 
-onUnauthorized((message) => {
-  // Several calls may fail at once; the first one signs out.
-  if (!isSignedIn()) {
-    if (message && location.hash.startsWith('#/signin')) showError(message);
-    return;
-  }
-  endSession(message);
+onUnauthorized((error) => {
+  // Several calls may fail at once; the first one signs out, the others find the page signed out already.
+  if (isSignedIn()) endSession(error);
 });
 
 signOutButton.addEventListener('click', () => {

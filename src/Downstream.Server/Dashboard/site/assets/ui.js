@@ -190,7 +190,7 @@ export function copyButton(getText, { label = 'Copy', test, ariaLabel } = {}) {
   const confirm = (message) => {
     text.textContent = message;
     button.classList.add('is-copied');
-    announce(message);
+    announce(message === 'Selected' ? 'Selected; press Control+C to copy' : message);
     clearTimeout(timer);
     timer = setTimeout(() => { text.textContent = label; button.classList.remove('is-copied'); }, 2000);
   };
@@ -211,7 +211,8 @@ export function copyButton(getText, { label = 'Copy', test, ariaLabel } = {}) {
       field.select();
       let copied = false;
       try { copied = document.execCommand('copy'); } catch { copied = false; }
-      confirm(copied ? 'Copied' : 'Press Ctrl+C to copy');
+      // If even that failed, the text is selected in the field for the person to copy.
+      confirm(copied ? 'Copied' : 'Selected');
     }
   });
   return button;

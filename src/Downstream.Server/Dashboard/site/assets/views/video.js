@@ -276,7 +276,7 @@ export function render(root, { match, navigate }) {
     if (!video?.requireSignedURLs) {
       tokenNote.textContent = 'Anyone with a link can download the file.';
     } else if (signed) {
-      tokenNote.textContent = `This video requires signed URLs. These links carry a signed token and stop working at ${formatTime(signed.expires)}; reopen this page for new ones.`;
+      tokenNote.textContent = `This video requires signed URLs. These links carry a signed token that expires at ${formatTime(signed.expires)}; a copied link stops working then.`;
     } else if (signError) {
       tokenNote.textContent = `This video requires signed URLs, and the links could not be signed: ${signError.message}`;
     } else {
