@@ -123,10 +123,10 @@ public sealed class DashboardTests(ServerFixture fixture, Chromium chromium) : I
     [Fact]
     public async Task The_list_searches_filters_and_fits_both_widths_and_signing_out_forgets_the_token()
     {
-        var name = "browser-" + Guid.NewGuid().ToString("N")[..8];
-        var uid = await fixture.Api.UploadReadyAsync(await fixture.Media.SilentAsync());
-        var (status, _) = await fixture.Api.SendAsync(HttpMethod.Post, $"{fixture.Api.Stream}/{uid}", StreamApi.Json(new System.Text.Json.Nodes.JsonObject { ["meta"] = new System.Text.Json.Nodes.JsonObject { ["name"] = name } }.ToJsonString()));
-        Assert.Equal(HttpStatusCode.OK, status);
+        var name = "Launch keynote " + Guid.NewGuid().ToString("N")[..8];
+        var uid = await NamedVideoAsync(await fixture.Media.SilentAsync(), name);
+        await NamedVideoAsync(await fixture.Media.H264AacAsync(), "Team offsite recap");
+        await NamedVideoAsync(await fixture.Media.Mpeg4Mp3Async(), "Onboarding, week 1");
 
         var page = await OpenAsync("/");
         await SignInAsync(page);
@@ -158,6 +158,15 @@ public sealed class DashboardTests(ServerFixture fixture, Chromium chromium) : I
         await page.ReloadAsync();
         await page.Locator("#api-token").WaitForAsync();
         AssertNoProblems();
+    }
+
+    private async Task<string> NamedVideoAsync(string file, string name)
+    {
+        var uid = await fixture.Api.UploadReadyAsync(file);
+        var body = new System.Text.Json.Nodes.JsonObject { ["meta"] = new System.Text.Json.Nodes.JsonObject { ["name"] = name } };
+        var (status, _) = await fixture.Api.SendAsync(HttpMethod.Post, $"{fixture.Api.Stream}/{uid}", StreamApi.Json(body.ToJsonString()));
+        Assert.Equal(HttpStatusCode.OK, status);
+        return uid;
     }
 
     private async Task<IBrowserContext> NewContextAsync((int Width, int Height) size) =>
@@ -202,10 +211,18 @@ public sealed class DashboardTests(ServerFixture fixture, Chromium chromium) : I
 
         Directory.CreateDirectory(folder);
         width ??= page.ViewportSize?.Width;
+        await page.EvaluateAsync("() => window.scrollTo(0, 0)");
+        await page.WaitForFunctionAsync("() => [...document.images].every(i => i.complete)");
         foreach (var scheme in new[] { ColorScheme.Light, ColorScheme.Dark })
         {
             await page.EmulateMediaAsync(new() { ColorScheme = scheme });
-            await page.ScreenshotAsync(new() { Path = System.IO.Path.Combine(folder, $"{name}-{width}-{scheme.ToString().ToLowerInvariant()}.png"), FullPage = true });
+            await page.ScreenshotAsync(new()
+            {
+                Path = System.IO.Path.Combine(folder, $"{name}-{width}-{scheme.ToString().ToLowerInvariant()}.png"),
+                FullPage = true,
+                // Colour transitions finish first: a shot mid-way shows neither theme.
+                Animations = ScreenshotAnimations.Disabled,
+            });
         }
 
         await page.EmulateMediaAsync(new() { ColorScheme = ColorScheme.Light });

@@ -30,9 +30,8 @@ let pendingMessage = null;  // the error shown on the sign-in form after a 401
 let firstRender = true;
 
 function parseHash() {
-  let raw = location.hash.replace(/^#/, '');
-  try { raw = decodeURI(raw); } catch { /* keep it as typed */ }
-  raw ||= '/videos';
+  // The query part is left to URLSearchParams to decode; path parts are decoded by the views that read them.
+  const raw = location.hash.replace(/^#/, '') || '/videos';
   const [path, query = ''] = raw.split('?');
   return { path: path || '/videos', params: new URLSearchParams(query) };
 }
@@ -139,7 +138,10 @@ uploads.subscribe(() => {
 
 // Leaving the page would stop the uploads (they resume later, but warn anyway).
 addEventListener('beforeunload', (event) => {
-  if (uploads.activeCount() > 0) event.preventDefault();
+  if (uploads.activeCount() > 0) {
+    event.preventDefault();
+    event.returnValue = '';
+  }
 });
 
 addEventListener('hashchange', route);

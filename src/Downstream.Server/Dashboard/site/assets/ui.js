@@ -218,9 +218,13 @@ export function copyButton(getText, { label = 'Copy', test, ariaLabel } = {}) {
   return button;
 }
 
-/** The thumbnail URL of a video; private videos need a signed token in place of the uid. */
+/**
+ * The thumbnail URL of a video; private videos need a signed token in place of the uid. The server names it in
+ * `thumbnail` once there is one; an older server never does, so a ready video without it gets the usual path.
+ */
 export function thumbnailUrl(video, height, signed) {
   if (video.requireSignedURLs && !signed) return null;
+  if (!video.thumbnail && video.status?.state !== 'ready') return null;
   const id = video.requireSignedURLs ? signed : video.uid;
   let url;
   if (video.thumbnail) {
@@ -238,7 +242,7 @@ export function thumbnailUrl(video, height, signed) {
  * image stays transparent, so there is no broken-image icon and no layout shift.
  */
 export function thumbnail({ alt = '', test, large = false } = {}) {
-  const img = h('img', { alt, decoding: 'async', 'data-test': test });
+  const img = h('img', { alt, decoding: 'async', loading: 'lazy', 'data-test': test });
   const box = h('div', { class: `thumb${large ? ' thumb-large' : ''}` }, img);
   img.addEventListener('load', () => { box.classList.add('is-loaded'); box.classList.remove('is-missing'); });
   img.addEventListener('error', () => { box.classList.remove('is-loaded'); box.classList.add('is-missing'); });

@@ -24,8 +24,12 @@ function emit(item) {
 export const isActive = (item) => item.state === 'queued' || item.state === 'uploading';
 export const activeCount = () => items.filter(isActive).length;
 
+const sameFile = (a, b) => a.name === b.name && a.size === b.size && a.lastModified === b.lastModified;
+
+/** Queues files; a file already queued or uploading is not added twice (both would write to one upload). */
 export function add(files) {
   for (const file of files) {
+    if (items.some((i) => isActive(i) && sameFile(i.file, file))) continue;
     items.push({ id: nextId++, file, name: file.name, size: file.size, sent: 0, state: 'queued', note: '', error: null, uid: null, upload: null });
   }
   emit(null);

@@ -243,7 +243,7 @@ export function render(root, { match, navigate }) {
       status.replaceChildren(badge(label, tone));
       const percent = !download ? 0 : download.status === 'ready' ? 100 : Number(download.percentComplete) || 0;
       bar.set(percent);
-      pct.textContent = download ? `${Math.floor(percent)}%` : '—';
+      pct.textContent = download && download.status !== 'error' ? `${Math.floor(percent)}%` : '—';
       eta.textContent = download?.status === 'inprogress' && download.etaSeconds != null ? formatEta(download.etaSeconds) : '';
 
       meta.className = 'download-meta';

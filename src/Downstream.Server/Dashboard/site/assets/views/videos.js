@@ -224,6 +224,9 @@ export function render(root, { params }) {
     }, 300);
   });
   statusSelect.addEventListener('change', () => {
+    // A search still waiting for its debounce goes along with the new filter.
+    clearTimeout(debounce);
+    search = searchInput.value.trim();
     status = statusSelect.value;
     restart();
   });
