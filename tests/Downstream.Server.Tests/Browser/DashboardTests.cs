@@ -18,7 +18,23 @@ public sealed class DashboardTests(ServerFixture fixture, Chromium chromium) : I
 
     private string BaseUrl => fixture.Server.BaseUrl;
 
-    public async Task InitializeAsync() => _context = await NewContextAsync(Sizes[0]);
+    public async Task InitializeAsync()
+    {
+        _context = await NewContextAsync(Sizes[0]);
+        // Nothing leaves the machine: a request for any other host is refused before it is sent, and fails the test.
+        await _context.RouteAsync("**/*", async route =>
+        {
+            if (new Uri(route.Request.Url) is { Scheme: "data" or "blob" } or { Host: "127.0.0.1" })
+            {
+                await route.ContinueAsync();
+            }
+            else
+            {
+                _problems.Add("asked for " + route.Request.Url);
+                await route.AbortAsync();
+            }
+        });
+    }
 
     public async Task DisposeAsync() => await _context.DisposeAsync();
 
@@ -157,6 +173,15 @@ public sealed class DashboardTests(ServerFixture fixture, Chromium chromium) : I
         Assert.Null(await page.EvaluateAsync<string?>("() => sessionStorage.getItem('downstream.token')"));
         await page.ReloadAsync();
         await page.Locator("#api-token").WaitForAsync();
+        AssertNoProblems();
+    }
+
+    [Fact]
+    public async Task The_api_reference_at_docs_renders_from_this_servers_document_alone()
+    {
+        var page = await OpenAsync("/docs/");
+        await page.GetByText("Downstream: the Cloudflare Stream API, self-hosted").First.WaitForAsync(new() { Timeout = 60_000 });
+        await page.GetByText("Stream Video Downloads").First.WaitForAsync();
         AssertNoProblems();
     }
 
