@@ -48,6 +48,25 @@ public sealed class Benchmarks(Services services, string work, int runs, int sec
             return rows;
         }
 
+        if (only == "edge")
+        {
+            var dataDir = Path.Combine(work, "edge-data");
+            string uid;
+            await using (var seed = await services.ServerAsync(dataDir))
+            using (var seedHttp = Services.Client(seed))
+            {
+                uid = await UploadAsync(seedHttp, h264);
+                await ServerJobAsync(seedHttp, uid, DownloadType.Default, $"{Stream}/{uid}/downloads");
+            }
+
+            var file = Path.Combine(dataDir, "media", "videos", uid, "downloads", "default.mp4");
+            var www = Path.Combine(work, "edge-www");
+            Directory.CreateDirectory(Path.Combine(www, uid, "downloads"));
+            File.Copy(file, Path.Combine(www, uid, "downloads", "default.mp4"), overwrite: true);
+            rows.AddRange(await EdgeRowsAsync(dataDir, www, uid, new FileInfo(file).Length, say));
+            return rows;
+        }
+
         if (only == "metrics")
         {
             rows.Add(await MetricsRowAsync(h264, say));
@@ -95,6 +114,8 @@ public sealed class Benchmarks(Services services, string work, int runs, int sec
         }
 
         await server.DisposeAsync();
+        rows.AddRange(await EdgeRowsAsync(Path.Combine(work, "data"), nginxRoot, h264Uid, new FileInfo(mediaFile).Length, say));
+
         say("10,000 videos with downloads in the database");
         rows.AddRange(await ManyVideosRowsAsync());
 
@@ -291,20 +312,41 @@ public sealed class Benchmarks(Services services, string work, int runs, int sec
         };
     }
 
-    private async Task<Row> DeliveryRowAsync(Service server, Service nginx, string uid, long size)
+    /// <summary>
+    /// The nginx edge (<c>deploy/nginx/downstream.conf</c>, the server answering X-Accel-Redirect) against bare nginx
+    /// serving the same file, whole and in 64 KiB ranges; both targets 0.9x.
+    /// </summary>
+    private async Task<List<Row>> EdgeRowsAsync(string dataDir, string nginxRoot, string uid, long size, Action<string> say)
+    {
+        say("nginx edge in front of the server (X-Accel-Redirect) against bare nginx");
+        await using var accelerated = await services.ServerAsync(dataDir, environment: new Dictionary<string, string>
+        {
+            ["DOWNSTREAM_ACCEL_REDIRECT"] = "/internal/media/",
+            ["DOWNSTREAM_TRUSTED_PROXIES"] = "127.0.0.1",
+        });
+        await using var edge = await services.EdgeAsync(accelerated, Path.Combine(dataDir, "media"));
+        await using var nginx = await services.NginxAsync(nginxRoot);
+        return
+        [
+            await DeliveryRowAsync(edge, nginx, uid, size, "edge: ", 0.9),
+            await RangeRowAsync(edge, nginx, uid, "edge: ", 0.9),
+        ];
+    }
+
+    private async Task<Row> DeliveryRowAsync(Service server, Service nginx, string uid, long size, string label = "", double target = 0.9)
     {
         var (s, b, runs) = await CompareAsync(server, nginx, $"/{uid}/downloads/default.mp4", 4, r => r.BytesPerSecond);
-        return new Row($"GET default.mp4 whole file ({size / (1024 * 1024.0):0.0} MiB), 4 connections", "nginx sendfile, same file",
-            Stats.Mb(s), Stats.Mb(b), $"{s / b:0.00}x", ">= 0.9x", s / b >= 0.9)
+        return new Row($"{label}GET default.mp4 whole file ({size / (1024 * 1024.0):0.0} MiB), 4 connections", "nginx sendfile, same file",
+            Stats.Mb(s), Stats.Mb(b), $"{s / b:0.00}x", $">= {target:0.0#}x", s / b >= target)
         {
             Runs = runs,
         };
     }
 
-    private async Task<Row> RangeRowAsync(Service server, Service nginx, string uid)
+    private async Task<Row> RangeRowAsync(Service server, Service nginx, string uid, string label = "", double target = 0.8)
     {
         var (s, b, runs) = await CompareAsync(server, nginx, $"/{uid}/downloads/default.mp4", 32, r => r.RequestsPerSecond, "Range: bytes=1048576-1114111");
-        return new Row("64 KiB Range requests, 32 connections", "nginx, same file", $"{s:0} req/s", $"{b:0} req/s", $"{s / b:0.00}x", ">= 0.8x", s / b >= 0.8)
+        return new Row($"{label}64 KiB Range requests, 32 connections", "nginx, same file", $"{s:0} req/s", $"{b:0} req/s", $"{s / b:0.00}x", $">= {target:0.0#}x", s / b >= target)
         {
             Runs = runs,
         };

@@ -160,6 +160,16 @@ public sealed class Services(string root, string work)
         return Service.StartAsync("nginx", "nginx", ["-c", config, "-p", dir], new Dictionary<string, string>(), port, "/");
     }
 
+    /// <summary>nginx running the shipped <c>deploy/nginx/downstream.conf</c> in front of <paramref name="server"/>.</summary>
+    public Task<Service> EdgeAsync(Service server, string mediaDir)
+    {
+        var port = Processes.FreePort();
+        var dir = Path.Combine(work, "edge");
+        Directory.CreateDirectory(dir);
+        var config = Downstream.Server.Tests.Support.EdgeConfig.Write(root, dir, port, [new Uri(server.Url).Authority], mediaDir);
+        return Service.StartAsync("nginx edge", "nginx", ["-c", config, "-p", dir], new Dictionary<string, string>(), port, "/health");
+    }
+
     public static HttpClient Client(Service server)
     {
         var http = new HttpClient { BaseAddress = new Uri(server.Url), Timeout = TimeSpan.FromMinutes(30) };

@@ -79,6 +79,12 @@ public static partial class MediaDeliveryApi
         }
 
         var key = DownloadType.BlobKey(uid, type);
+        if (options.Value.AccelRedirect is { Length: > 0 } prefix && blobs is LocalBlobStore)
+        {
+            // An nginx edge sends the bytes; everything above decided that it may.
+            return AccelRedirect.Answer(request.HttpContext, prefix, key, type, download, downloadName);
+        }
+
         if (blobs is Storage.S3.S3BlobStore s3 && options.Value.S3Delivery == "redirect")
         {
             // The checks above are the whole of access control: the URL is good for a minute only.

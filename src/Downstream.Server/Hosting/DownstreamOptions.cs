@@ -163,6 +163,14 @@ public sealed class DownstreamOptions : IValidatableObject
     [Range(0, long.MaxValue)]
     public long S3CacheBytes { get; set; } = 1L << 30;
 
+    /// <summary>
+    /// With an nginx edge in front (<c>deploy/nginx/downstream.conf</c>): the internal location that serves the media
+    /// folder, e.g. <c>/internal/media/</c>. Media answers are then an <c>X-Accel-Redirect</c> there, and nginx sends
+    /// the bytes. Only with media on local disk. Default unset: the server sends the bytes.
+    /// </summary>
+    [RegularExpression("^/[A-Za-z0-9_/-]*/$", ErrorMessage = "DOWNSTREAM_ACCEL_REDIRECT must be a path that starts and ends with '/', such as /internal/media/.")]
+    public string? AccelRedirect { get; set; }
+
     /// <summary><c>/metrics</c> in Prometheus text format, and the measuring behind it. Default true.</summary>
     public bool Metrics { get; set; } = true;
 

@@ -29,6 +29,7 @@ public static class EnvironmentAliases
         ("DOWNSTREAM_S3_REGION", nameof(DownstreamOptions.S3Region)),
         ("DOWNSTREAM_S3_DELIVERY", nameof(DownstreamOptions.S3Delivery)),
         ("DOWNSTREAM_S3_CACHE_BYTES", nameof(DownstreamOptions.S3CacheBytes)),
+        ("DOWNSTREAM_ACCEL_REDIRECT", nameof(DownstreamOptions.AccelRedirect)),
         ("DOWNSTREAM_METRICS", nameof(DownstreamOptions.Metrics)),
         ("DOWNSTREAM_LOG_FORMAT", nameof(DownstreamOptions.LogFormat)),
         ("DOWNSTREAM_THUMBNAIL_CACHE_BYTES", nameof(DownstreamOptions.ThumbnailCacheBytes)),

@@ -20,10 +20,17 @@ public static class MetricsSetup
         services.AddSingleton<DownstreamMetrics>();
         if (enabled)
         {
-            // ASP.NET Core's own meters, just these two: request duration by route, and connections. (The
-            // instrumentation package would add routing's and others' per-request counters, for little.)
+            // Of ASP.NET Core's meters only the request duration, by route, method and status: it gives both rate and
+            // latency. Its other tags, the in-flight gauge (two more records a request) and Kestrel's connection
+            // meters cost the API's hottest routes a few per cent in the benchmark, for little an operator reads.
             services.AddOpenTelemetry().WithMetrics(metrics => metrics
-                .AddMeter("Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel")
+                .AddMeter("Microsoft.AspNetCore.Hosting")
+                .AddView("http.server.active_requests", MetricStreamConfiguration.Drop)
+                .AddView("http.server.request.duration", new ExplicitBucketHistogramConfiguration
+                {
+                    TagKeys = ["http.route", "http.request.method", "http.response.status_code"],
+                    Boundaries = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+                })
                 .AddMeter(DownstreamMetrics.MeterName)
                 // Every scrape is read afresh: a cached answer would hide what just happened from a check right after it.
                 .AddPrometheusExporter(prometheus => prometheus.ScrapeResponseCacheDurationMilliseconds = 0));
