@@ -48,6 +48,12 @@ public sealed class Benchmarks(Services services, string work, int runs, int sec
             return rows;
         }
 
+        if (only == "concurrency")
+        {
+            rows.AddRange(await new ConcurrencyBenchmarks(services, work, runs).RunAsync(vp9, say));
+            return rows;
+        }
+
         if (only == "edge")
         {
             var dataDir = Path.Combine(work, "edge-data");
@@ -115,6 +121,8 @@ public sealed class Benchmarks(Services services, string work, int runs, int sec
 
         await server.DisposeAsync();
         rows.AddRange(await EdgeRowsAsync(Path.Combine(work, "data"), nginxRoot, h264Uid, new FileInfo(mediaFile).Length, say));
+
+        rows.AddRange(await new ConcurrencyBenchmarks(services, work, runs).RunAsync(vp9, say));
 
         say("10,000 videos with downloads in the database");
         rows.AddRange(await ManyVideosRowsAsync());

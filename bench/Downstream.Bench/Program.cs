@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Downstream.Bench;
 
-// Usage: Downstream.Bench ROOT [--runs N] [--seconds S] [--only scale-out|uploads|metrics|edge]. Started by scripts/bench, which builds first.
+// Usage: Downstream.Bench ROOT [--runs N] [--seconds S] [--only scale-out|uploads|metrics|edge|concurrency]. Started by scripts/bench, which builds first.
 var root = Path.GetFullPath(args.Length > 0 ? args[0] : ".");
 var runs = Option("--runs", 3);
 var seconds = Option("--seconds", 8);

@@ -41,6 +41,7 @@ public sealed class FfmpegRunner(IOptions<DownstreamOptions> options)
 
         using var process = Process.Start(startInfo)
             ?? throw new InvalidOperationException($"Could not start {program}.");
+        LowerPriority(process);
         var tail = new Queue<string>();
         var stderr = PumpAsync(process.StandardError, async line =>
         {
@@ -91,6 +92,22 @@ public sealed class FfmpegRunner(IOptions<DownstreamOptions> options)
         while (await reader.ReadLineAsync() is { } line)
         {
             await onLine(line);
+        }
+    }
+
+    /// <summary>
+    /// ffmpeg runs at nice 10: with every core busy transcoding, the API's requests (at nice 0) still get a core
+    /// at once, and with nothing else to run ffmpeg is as fast as before (nice only orders who waits).
+    /// </summary>
+    private static void LowerPriority(Process process)
+    {
+        try
+        {
+            process.PriorityClass = ProcessPriorityClass.BelowNormal;
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or System.ComponentModel.Win32Exception)
+        {
+            // Gone already, or not allowed here: it runs at the server's priority.
         }
     }
 }

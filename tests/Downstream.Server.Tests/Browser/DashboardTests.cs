@@ -168,6 +168,25 @@ public sealed class DashboardTests(ServerFixture fixture, Chromium chromium) : I
             await ShootAsync(page, "upload", size.Width);
         }
 
+        // Every control has a name a screen reader can say, and the drop zone works from the keyboard.
+        foreach (var route in (string[])["/#/videos", "/#/upload", "/#/copy", $"/#/videos/{uid}"])
+        {
+            await page.GotoAsync(BaseUrl + route);
+            await page.Locator("[data-test=videos], [data-test=drop-zone], [data-test=copy-url], [data-test=video]").First.WaitForAsync();
+            var unnamed = await page.EvaluateAsync<string[]>("""
+                () => [...document.querySelectorAll('button, input, select, textarea, a[href]')]
+                    .filter(e => (e.offsetParent !== null || e.type === 'file') && !e.closest('[aria-hidden="true"]'))
+                    .filter(e => !((e.labels && e.labels.length) || e.getAttribute('aria-label') || e.getAttribute('aria-labelledby') || e.textContent.trim() || e.title))
+                    .map(e => e.outerHTML.slice(0, 80))
+                """);
+            Assert.True(unnamed.Length == 0, $"{route}: controls without a name: {string.Join(" | ", unnamed)}");
+        }
+
+        await page.GotoAsync(BaseUrl + "/#/upload");
+        await page.Locator("[data-test=drop-zone]").FocusAsync();
+        var chooser = await page.RunAndWaitForFileChooserAsync(() => page.Keyboard.PressAsync("Enter"));
+        Assert.True(chooser.IsMultiple);
+
         await page.Locator("[data-test=sign-out]").ClickAsync();
         await page.Locator("#api-token").WaitForAsync();
         Assert.Null(await page.EvaluateAsync<string?>("() => sessionStorage.getItem('downstream.token')"));
