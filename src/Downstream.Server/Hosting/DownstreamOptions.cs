@@ -42,7 +42,10 @@ public sealed class DownstreamOptions : IValidatableObject
     [Range(144, 4320)]
     public int MaxHeight { get; set; } = 1080;
 
-    /// <summary>Jobs run at once by this node. Default: one per two cores, at least one.</summary>
+    /// <summary>
+    /// Jobs run at once by this node. Default: one per two cores, at least one: one transcode already keeps the cores
+    /// busy, so more at once finish no sooner in total (docs/performance.md, "Worker concurrency").
+    /// </summary>
     [Range(1, 256)]
     public int WorkerConcurrency { get; set; } = Math.Max(1, Environment.ProcessorCount / 2);
 
