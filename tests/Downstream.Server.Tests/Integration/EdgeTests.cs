@@ -151,6 +151,40 @@ public sealed class EdgeTests(EdgeFixture fixture) : IClassFixture<EdgeFixture>
     }
 
     [Fact]
+    public async Task A_tus_upload_goes_through_the_edge_chunk_by_chunk_to_its_location_on_the_edge()
+    {
+        var file = await File.ReadAllBytesAsync(await fixture.Media.LargeAsync());
+        using var create = new HttpRequestMessage(HttpMethod.Post, Api.Stream);
+        create.Headers.Authorization = new AuthenticationHeaderValue("Bearer", ServerProcess.Token);
+        create.Headers.Add("Tus-Resumable", "1.0.0");
+        create.Headers.Add("Upload-Length", file.Length.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        using var created = await Edge.SendAsync(create);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var location = created.Headers.Location!;
+        Assert.Equal(new Uri(fixture.Edge.BaseUrl).Authority, location.Authority);
+
+        const int chunk = 5 * 1024 * 1024;
+        for (var offset = 0; offset < file.Length; offset += chunk)
+        {
+            using var patch = new HttpRequestMessage(HttpMethod.Patch, location.PathAndQuery)
+            {
+                Content = new ByteArrayContent(file, offset, Math.Min(chunk, file.Length - offset)),
+            };
+            patch.Headers.Authorization = new AuthenticationHeaderValue("Bearer", ServerProcess.Token);
+            patch.Headers.Add("Tus-Resumable", "1.0.0");
+            patch.Headers.Add("Upload-Offset", offset.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            patch.Content.Headers.ContentType = new MediaTypeHeaderValue("application/offset+octet-stream");
+            using var patched = await Edge.SendAsync(patch);
+            Assert.Equal(HttpStatusCode.NoContent, patched.StatusCode);
+        }
+
+        var uid = created.Headers.GetValues("stream-media-id").Single();
+        var video = await Api.WaitForVideoAsync(uid);
+        Assert.Equal("ready", video.GetProperty("status").GetProperty("state").GetString());
+        Assert.Equal(file.Length, video.GetProperty("size").GetInt64());
+    }
+
+    [Fact]
     public async Task The_api_works_through_the_edge_with_urls_on_the_edges_address()
     {
         var (uid, _) = await ReadyVideoAsync();
