@@ -32,42 +32,9 @@ public static partial class MediaDeliveryApi
         var type = DownloadType.All.FirstOrDefault(t => t.FileName == file)
             ?? throw ApiErrors.NotFound($"No such file '{ApiErrors.Shorten(file)}': downloads are default.mp4 and audio.m4a.");
         var downloadName = FileName(request);
-        Signing.TokenGrant? grant = null;
-        if (!Ids.IsValid(uid))
-        {
-            if (!uid.Contains('.', StringComparison.Ordinal))
-            {
-                throw ApiErrors.NotFound($"Video not found: {ApiErrors.Shorten(uid)}");
-            }
-
-            // A signed token in place of the video id: it names the video.
-            grant = await tokens.VerifyAsync(uid, request.HttpContext, cancellationToken);
-            uid = grant.VideoUid;
-        }
-
+        (uid, var grant) = await MediaAccess.ResolveAsync(uid, request, tokens, cancellationToken);
         var video = await lookup.FindAsync(uid, cancellationToken) ?? throw ApiErrors.NotFound($"Video not found: {uid}");
-        if (grant is not null)
-        {
-            if (grant.AccountId != video.AccountId)
-            {
-                throw ApiErrors.Forbidden("The token was signed with a key of another account.");
-            }
-
-            if (!grant.Downloadable)
-            {
-                throw ApiErrors.Forbidden("The token does not allow downloads: sign it with downloadable: true.");
-            }
-        }
-        else if (video.RequireSignedUrls)
-        {
-            throw ApiErrors.Unauthenticated(
-                "This video requires signed URLs: put a signed token with downloadable: true in place of the video id.");
-        }
-
-        if (!OriginRules.Allows(video.AllowedOrigins, request))
-        {
-            throw ApiErrors.Forbidden("This video's allowedOrigins do not include the page this request comes from.");
-        }
+        MediaAccess.Check(grant, video.AccountId, video.RequireSignedUrls, video.AllowedOrigins, request, file: true);
 
         var download = video.Downloads.FirstOrDefault(d => d.Type == type.Name)
             ?? throw ApiErrors.NotFound($"Video {uid} has no {type.Name} download; create it with POST .../stream/{uid}/downloads/{type.Name}.");

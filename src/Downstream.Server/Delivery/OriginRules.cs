@@ -10,7 +10,6 @@ namespace Downstream.Server.Delivery;
 /// </summary>
 public static class OriginRules
 {
-    /// <summary>The rule for the page a request names in its <c>Origin</c> or <c>Referer</c> header.</summary>
     /// <summary>
     /// Names the caller's origin as allowed to read the answer (and <paramref name="exposeHeaders"/>); the access
     /// decision itself is made before, by <see cref="Allows(string, HttpRequest)"/>.
@@ -28,6 +27,7 @@ public static class OriginRules
         }
     }
 
+    /// <summary>The rule for the page a request names in its <c>Origin</c> or <c>Referer</c> header.</summary>
     public static bool Allows(string allowedOriginsJson, HttpRequest request) =>
         Allows(allowedOriginsJson, request.Headers.Origin.ToString(), request.Headers.Referer.ToString());
 

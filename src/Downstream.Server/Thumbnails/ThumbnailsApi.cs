@@ -40,34 +40,10 @@ public static class ThumbnailsApi
         }
 
         var thumbnail = ThumbnailRequest.Parse(request.Query);
-        TokenGrant? grant = null;
-        if (!Ids.IsValid(uid))
-        {
-            if (!uid.Contains('.', StringComparison.Ordinal))
-            {
-                throw ApiErrors.NotFound($"Video not found: {ApiErrors.Shorten(uid)}");
-            }
-
-            // A signed token names the video; any good one shows its picture, downloadable or not.
-            grant = await tokens.VerifyAsync(uid, request.HttpContext, cancellationToken);
-            uid = grant.VideoUid;
-        }
-
+        // Any good token shows the video's picture, downloadable or not.
+        (uid, var grant) = await MediaAccess.ResolveAsync(uid, request, tokens, cancellationToken);
         var video = await videos.GetAsync(uid, cancellationToken) ?? throw ApiErrors.NotFound($"Video not found: {uid}");
-        if (grant is not null && grant.AccountId != video.AccountId)
-        {
-            throw ApiErrors.Forbidden("The token was signed with a key of another account.");
-        }
-
-        if (grant is null && video.RequireSignedUrls)
-        {
-            throw ApiErrors.Unauthenticated("This video requires signed URLs: put a signed token in place of the video id.");
-        }
-
-        if (!OriginRules.Allows(video.AllowedOrigins, request))
-        {
-            throw ApiErrors.Forbidden("This video's allowedOrigins do not include the page this request comes from.");
-        }
+        MediaAccess.Check(grant, video.AccountId, video.RequireSignedUrls, video.AllowedOrigins, request, file: false);
 
         if (video.State != VideoStates.Ready)
         {
