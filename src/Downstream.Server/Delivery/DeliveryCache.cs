@@ -18,13 +18,10 @@ public sealed class DeliveryCache
     private readonly string _folder;
     private readonly long _capacity;
     private readonly long _minFreeBytes;
-    private readonly TimeProvider _time;
     private readonly ILogger<DeliveryCache> _logger;
     private readonly Func<string, long> _freeBytesOf;
-    private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Task> _filling = new(StringComparer.Ordinal);
-    private readonly Lock _evicting = new();
-    private long _bytes;
+    private readonly LruFiles _files;
 
     public DeliveryCache(IBlobStore blobs, IOptions<DownstreamOptions> options, TimeProvider time, ILogger<DeliveryCache> logger, Func<string, long>? freeBytesOf = null)
     {
@@ -32,9 +29,9 @@ public sealed class DeliveryCache
         _folder = Path.Combine(options.Value.FullScratchDir, "delivery-cache");
         _capacity = blobs is LocalBlobStore ? 0 : options.Value.S3CacheBytes;
         _minFreeBytes = options.Value.MinFreeBytes;
-        _time = time;
         _logger = logger;
         _freeBytesOf = freeBytesOf ?? (path => new DriveInfo(path).AvailableFreeSpace);
+        _files = new LruFiles(_capacity, time);
         if (_capacity > 0)
         {
             // Nothing from an earlier run is trusted: it may be partial, or of a video deleted meanwhile.
@@ -50,7 +47,7 @@ public sealed class DeliveryCache
     public bool Enabled => _capacity > 0;
 
     /// <summary>Bytes held now.</summary>
-    public long Bytes => Interlocked.Read(ref _bytes);
+    public long Bytes => _files.Bytes;
 
     /// <summary>
     /// The local copy of a ready download, or null; a miss starts filling the copy in the background
@@ -64,10 +61,9 @@ public sealed class DeliveryCache
         }
 
         var name = Name(uid, jobId, fileName);
-        if (_entries.TryGetValue(name, out var entry) && entry.Length == length)
+        if (_files.Find(name, length) is { } held)
         {
-            entry.LastUsed = _time.GetTimestamp();
-            return entry.Path;
+            return held;
         }
 
         if (length <= _capacity / 4 && !_filling.ContainsKey(name))
@@ -94,19 +90,19 @@ public sealed class DeliveryCache
     }
 
     /// <summary>Whether a copy is held, without starting one (tests).</summary>
-    internal bool Holds(string uid, string jobId, string fileName) => _entries.ContainsKey(Name(uid, jobId, fileName));
+    internal bool Holds(string uid, string jobId, string fileName) => _files.Contains(Name(uid, jobId, fileName));
 
     /// <summary>Drops the copies of one video (it was deleted, or its downloads were).</summary>
     public void Forget(string uid)
     {
-        foreach (var name in _entries.Keys.Where(n => n.StartsWith(uid + ".", StringComparison.Ordinal)))
+        foreach (var name in _files.Keys.Where(n => n.StartsWith(uid + ".", StringComparison.Ordinal)))
         {
-            Remove(name);
+            _files.Remove(name);
         }
     }
 
     /// <summary>Uids with copies here, for the janitor to check against the database.</summary>
-    public IReadOnlyList<string> Videos() => [.. _entries.Keys.Select(n => n[..n.IndexOf('.', StringComparison.Ordinal)]).Distinct()];
+    public IReadOnlyList<string> Videos() => [.. _files.Keys.Select(n => n[..n.IndexOf('.', StringComparison.Ordinal)]).Distinct()];
 
     /// <summary>Waits for fills in progress (tests, and a clean stop).</summary>
     public Task DrainAsync() => Task.WhenAll(_filling.Values);
@@ -135,9 +131,7 @@ public sealed class DeliveryCache
             }
 
             File.Move(partial, path, overwrite: true);
-            _entries[name] = new Entry(path, length) { LastUsed = _time.GetTimestamp() };
-            Interlocked.Add(ref _bytes, length);
-            Evict();
+            _files.Add(name, path, length);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or OperationCanceledException or HttpRequestException)
         {
@@ -150,35 +144,4 @@ public sealed class DeliveryCache
     }
 
     private static string Name(string uid, string jobId, string fileName) => $"{uid}.{jobId}.{fileName}";
-
-    private void Evict()
-    {
-        lock (_evicting)
-        {
-            while (Interlocked.Read(ref _bytes) > _capacity && !_entries.IsEmpty)
-            {
-                Remove(_entries.MinBy(e => e.Value.LastUsed).Key);
-            }
-        }
-    }
-
-    private void Remove(string name)
-    {
-        if (_entries.TryRemove(name, out var entry))
-        {
-            Interlocked.Add(ref _bytes, -entry.Length);
-
-            // A request reading the file keeps its open handle; the name goes at once.
-            File.Delete(entry.Path);
-        }
-    }
-
-    private sealed class Entry(string path, long length)
-    {
-        public string Path => path;
-
-        public long Length => length;
-
-        public long LastUsed { get; set; }
-    }
 }

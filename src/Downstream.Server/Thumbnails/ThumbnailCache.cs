@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Downstream.Server.Hosting;
+using Downstream.Server.Storage;
 using Microsoft.Extensions.Options;
 
 namespace Downstream.Server.Thumbnails;
@@ -13,18 +14,13 @@ namespace Downstream.Server.Thumbnails;
 public sealed class ThumbnailCache
 {
     private readonly string _folder;
-    private readonly long _capacity;
-    private readonly TimeProvider _time;
-    private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private readonly LruFiles _files;
     private readonly ConcurrentDictionary<string, Lazy<Task<string?>>> _making = new(StringComparer.Ordinal);
-    private readonly Lock _evicting = new();
-    private long _bytes;
 
     public ThumbnailCache(IOptions<DownstreamOptions> options, TimeProvider time)
     {
         _folder = Path.Combine(options.Value.FullScratchDir, "thumbnails");
-        _capacity = options.Value.ThumbnailCacheBytes;
-        _time = time;
+        _files = new LruFiles(options.Value.ThumbnailCacheBytes, time);
         if (Directory.Exists(_folder))
         {
             Directory.Delete(_folder, recursive: true);
@@ -34,7 +30,7 @@ public sealed class ThumbnailCache
     }
 
     /// <summary>Bytes held now.</summary>
-    public long Bytes => Interlocked.Read(ref _bytes);
+    public long Bytes => _files.Bytes;
 
     /// <summary>
     /// The file for <paramref name="key"/>, made by <paramref name="make"/> (which writes the path it is given and
@@ -42,10 +38,10 @@ public sealed class ThumbnailCache
     /// </summary>
     public async Task<string?> GetOrMakeAsync(string key, Func<string, CancellationToken, Task<bool>> make, CancellationToken cancellationToken)
     {
-        if (_entries.TryGetValue(key, out var hit) && File.Exists(hit.Path))
+        // Checked: a hit whose file is gone (the scratch folder emptied by hand) is made again.
+        if (_files.Find(key) is { } held && File.Exists(held))
         {
-            hit.LastUsed = _time.GetTimestamp();
-            return hit.Path;
+            return held;
         }
 
         // Not the caller's token: the others waiting for the same thumbnail must not lose it when this caller goes.
@@ -77,44 +73,12 @@ public sealed class ThumbnailCache
             }
 
             File.Move(staging, path, overwrite: true);
-            var entry = new Entry(path, made.Length) { LastUsed = _time.GetTimestamp() };
-            if (_entries.TryAdd(key, entry))
-            {
-                Interlocked.Add(ref _bytes, made.Length);
-                Evict();
-            }
-
+            _files.Add(key, path, made.Length);
             return path;
         }
         finally
         {
             File.Delete(staging);
         }
-    }
-
-    private void Evict()
-    {
-        lock (_evicting)
-        {
-            while (Bytes > _capacity && _entries.Count > 1)
-            {
-                var oldest = _entries.MinBy(e => e.Value.LastUsed);
-                if (_entries.TryRemove(oldest.Key, out var gone))
-                {
-                    Interlocked.Add(ref _bytes, -gone.Length);
-                    // A request serving it now keeps its open handle; the name is gone for the next.
-                    File.Delete(gone.Path);
-                }
-            }
-        }
-    }
-
-    private sealed class Entry(string path, long length)
-    {
-        public string Path { get; } = path;
-
-        public long Length { get; } = length;
-
-        public long LastUsed { get; set; }
     }
 }
