@@ -221,6 +221,13 @@ public sealed class Benchmarks(Services services, string work, int runs, int sec
         await http.DeleteAsync($"{Stream}/{uid}/downloads/{type.Name}");
         var watch = Stopwatch.StartNew();
         (await http.PostAsync(path, null)).EnsureSuccessStatusCode();
+        await UntilReadyAsync(http, uid, type, watch);
+        return watch.Elapsed.TotalSeconds;
+    }
+
+    /// <summary>Polls the download until ready (see <see cref="ServerJobAsync"/>); an error fails the benchmark.</summary>
+    public static async Task UntilReadyAsync(HttpClient http, string uid, DownloadType type, Stopwatch watch)
+    {
         while (true)
         {
             using var body = JsonDocument.Parse(await http.GetStringAsync($"{Stream}/{uid}/downloads"));
@@ -228,12 +235,12 @@ public sealed class Benchmarks(Services services, string work, int runs, int sec
             var status = entry.GetProperty("status").GetString();
             if (status == "ready")
             {
-                return watch.Elapsed.TotalSeconds;
+                return;
             }
 
             if (status == "error")
             {
-                throw new InvalidOperationException($"{type.Name} download failed on the server");
+                throw new InvalidOperationException($"{type.Name} download of {uid} failed on the server");
             }
 
             var nearlyDone = entry.GetProperty("percentComplete").GetDouble() >= 90;

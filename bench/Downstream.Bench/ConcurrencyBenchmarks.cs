@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text.Json;
 using Downstream.Server.Downloads;
 using Downstream.Server.Media;
 
@@ -53,7 +52,7 @@ public sealed class ConcurrencyBenchmarks(Services services, string work, int ru
                     var watch = Stopwatch.StartNew();
                     await Task.WhenAll(uids.Select(uid => http.DeleteAsync($"{Stream}/{uid}/downloads")));
                     await Task.WhenAll(uids.Select(async uid => (await http.PostAsync($"{Stream}/{uid}/downloads", null)).EnsureSuccessStatusCode()));
-                    await Task.WhenAll(uids.Select(uid => ReadyAsync(http, uid)));
+                    await Task.WhenAll(uids.Select(uid => Benchmarks.UntilReadyAsync(http, uid, DownloadType.Default, watch)));
                     return watch.Elapsed.TotalSeconds;
                 });
                 ours.Add(seconds);
@@ -116,26 +115,6 @@ public sealed class ConcurrencyBenchmarks(Services services, string work, int ru
 
         latencies.Sort();
         return latencies.Count == 0 ? 0 : latencies[Math.Min(latencies.Count - 1, (int)Math.Ceiling(latencies.Count * 0.99) - 1)];
-    }
-
-    private static async Task ReadyAsync(HttpClient http, string uid)
-    {
-        while (true)
-        {
-            using var body = JsonDocument.Parse(await http.GetStringAsync($"{Stream}/{uid}/downloads"));
-            var status = body.RootElement.GetProperty("result").GetProperty("default").GetProperty("status").GetString();
-            if (status == "ready")
-            {
-                return;
-            }
-
-            if (status == "error")
-            {
-                throw new InvalidOperationException($"the download of {uid} failed on the server");
-            }
-
-            await Task.Delay(100);
-        }
     }
 
     private async Task<double> BareAsync(string source, string formatName, DownloadPlan plan, int jobs)

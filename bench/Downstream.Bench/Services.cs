@@ -132,29 +132,12 @@ public sealed class Services(string root, string work)
         var port = Processes.FreePort();
         var dir = Path.Combine(work, "nginx");
         Directory.CreateDirectory(dir);
-        var config = Path.Combine(dir, "nginx.conf");
-        File.WriteAllText(config, $$"""
-            user root;
-            daemon off;
-            worker_processes auto;
-            pid {{dir}}/nginx.pid;
-            error_log {{dir}}/error.log;
-            events { worker_connections 4096; }
-            http {
-                access_log off;
-                sendfile on;
-                tcp_nopush on;
-                keepalive_requests 1000000;
-                types { video/mp4 mp4; audio/mp4 m4a; }
-                client_body_temp_path {{dir}}/body;
-                proxy_temp_path {{dir}}/proxy;
-                fastcgi_temp_path {{dir}}/fastcgi;
-                uwsgi_temp_path {{dir}}/uwsgi;
-                scgi_temp_path {{dir}}/scgi;
-                server {
-                    listen 127.0.0.1:{{port}};
-                    root {{rootDir}};
-                }
+        var config = Downstream.Server.Tests.Support.EdgeConfig.WriteMain(dir, $$"""
+            sendfile on;
+            tcp_nopush on;
+            server {
+                listen 127.0.0.1:{{port}};
+                root {{rootDir}};
             }
             """);
         return Service.StartAsync("nginx", "nginx", ["-c", config, "-p", dir], new Dictionary<string, string>(), port, "/");

@@ -35,6 +35,7 @@ if (tokensCommand)
     return await TokensCommand.RunAsync(app.Services, bootstrap.AccountId, args[1..], Console.Out, CancellationToken.None);
 }
 
+var settings = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<DownstreamOptions>>().Value;
 app.UseTrustedForwardedHeaders();
 app.UseAccessLog();
 app.UseMiddleware<ApiErrorMiddleware>();
@@ -43,13 +44,13 @@ app.UseMiddleware<Downstream.Server.Tus.TusProtocolMiddleware>();
 
 // Routing runs after the tus middleware, which may turn a POST into the PATCH it stands for.
 app.UseRouting();
-app.MapDownstreamMetrics(MetricsSetup.On(app.Configuration));
-app.MapDownstreamRoutes(app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<DownstreamOptions>>().Value.Role);
+app.MapDownstreamMetrics(settings.Metrics);
+app.MapDownstreamRoutes(settings.Role);
 
 app.Lifetime.ApplicationStarted.Register(() =>
 {
     var listen = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault();
-    if (app.Configuration["Downstream:LogFormat"] is "json")
+    if (settings.LogFormat == "json")
     {
         // A log shipper reads every line as JSON: no banner.
         app.Logger.LogInformation("Downstream listening on {Url}", listen);

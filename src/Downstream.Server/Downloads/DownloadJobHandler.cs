@@ -39,11 +39,14 @@ public sealed class DownloadJobHandler(
         }
     }
 
+    /// <summary>How ENOSPC reads, in .NET's messages and in ffmpeg's.</summary>
+    private const string NoSpace = "No space left on device";
+
     private const string DiskFullText = "The disk is full: there was no room for the file.";
 
     /// <summary>ENOSPC, whichever way .NET reports it.</summary>
     private static bool IsDiskFull(IOException ex) =>
-        ex.HResult == 28 || (ex.HResult & 0xFFFF) == 28 || ex.Message.Contains("No space left on device", StringComparison.Ordinal);
+        ex.HResult == 28 || (ex.HResult & 0xFFFF) == 28 || ex.Message.Contains(NoSpace, StringComparison.Ordinal);
 
     private async Task RunCoreAsync(Job job, CancellationToken cancellationToken)
     {
@@ -112,7 +115,7 @@ public sealed class DownloadJobHandler(
             // Free the space first: on a full disk the database needs it to record the failure.
             await output.DisposeAsync();
             logger.LogWarning("ffmpeg failed for {VideoUid} {Type} (exit {ExitCode}): {Error}", video.Uid, type.Name, exit.ExitCode, exit.ErrorTail);
-            var diskFull = exit.ErrorTail.Contains("No space left on device", StringComparison.Ordinal);
+            var diskFull = exit.ErrorTail.Contains(NoSpace, StringComparison.Ordinal);
             await FailAsync(job, type, diskFull ? DownloadErrors.DiskFull : DownloadErrors.Ffmpeg,
                 diskFull ? DiskFullText : $"ffmpeg failed (exit code {exit.ExitCode}): {LastLine(exit.ErrorTail)}", cancellationToken);
             return;

@@ -105,9 +105,10 @@ public sealed class JobWorker(
         catch (Exception ex)
         {
             logger.LogWarning(ex, "Job {JobId} attempt {Attempt} failed", job.Id, job.Attempts);
-            outcome = job.Attempts >= options.Value.JobMaxAttempts ? "gave_up" : "retry";
+            var givingUp = job.Attempts >= options.Value.JobMaxAttempts;
+            outcome = givingUp ? "gave_up" : "retry";
             metrics?.JobFailed(job.Kind, outcome);
-            if (job.Attempts >= options.Value.JobMaxAttempts)
+            if (givingUp)
             {
                 await handler.GiveUpAsync(job, ex.Message, CancellationToken.None);
                 await queue.CompleteAsync(job, CancellationToken.None);

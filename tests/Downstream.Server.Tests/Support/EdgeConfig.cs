@@ -2,7 +2,8 @@ namespace Downstream.Server.Tests.Support;
 
 /// <summary>
 /// The shipped <c>deploy/nginx/downstream.conf</c> with its "edit" lines filled in, wrapped in a whole nginx.conf
-/// whose files all live in one folder. Shared by the edge tests and <c>scripts/bench</c> (linked there).
+/// whose files all live in one folder. Shared by the edge tests and <c>scripts/bench</c> (linked there), whose bare
+/// nginx baseline uses the same wrapper.
 /// </summary>
 public static class EdgeConfig
 {
@@ -42,6 +43,12 @@ public static class EdgeConfig
         }
 
         File.WriteAllText(Path.Combine(folder, "downstream.conf"), string.Join('\n', lines));
+        return WriteMain(folder, $"include {folder}/downstream.conf;");
+    }
+
+    /// <summary>A whole nginx.conf around <paramref name="http"/> (the inside of its http block), all its files in <paramref name="folder"/>.</summary>
+    public static string WriteMain(string folder, string http)
+    {
         var user = Environment.UserName == "root" ? "user root;" : "";
         var config = Path.Combine(folder, "nginx.conf");
         File.WriteAllText(config, $$"""
@@ -61,7 +68,7 @@ public static class EdgeConfig
                 fastcgi_temp_path {{folder}}/fastcgi;
                 uwsgi_temp_path {{folder}}/uwsgi;
                 scgi_temp_path {{folder}}/scgi;
-                include {{folder}}/downstream.conf;
+                {{http}}
             }
             """);
         return config;

@@ -17,9 +17,9 @@ public sealed class DownstreamMetrics
     private readonly Counter<long> _delivered;
     private readonly Counter<long> _webhooks;
 
-    public DownstreamMetrics(IMeterFactory meters, JobCounts jobs, IConfiguration configuration)
+    public DownstreamMetrics(IMeterFactory meters, JobCounts jobs, Microsoft.Extensions.Options.IOptions<DownstreamOptions> options)
     {
-        Enabled = MetricsSetup.On(configuration);
+        Enabled = options.Value.Metrics;
         var meter = meters.Create(MeterName);
         _jobsFailed = meter.CreateCounter<long>("downstream.jobs.failed", "{job}", "Jobs that ended in an error, by kind and reason (retried attempts count as reason=retry).");
         _jobDuration = meter.CreateHistogram<double>("downstream.job.duration", "s", "How long a job ran, by kind and outcome.",

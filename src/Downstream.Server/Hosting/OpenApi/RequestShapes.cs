@@ -9,36 +9,38 @@ namespace Downstream.Server.Hosting.OpenApi;
 /// <summary>A multipart upload: the media file in the form field <c>file</c>.</summary>
 public sealed record UploadForm([property: JsonPropertyName("file")] IFormFile File);
 
+/// <summary>The settings a video is created or edited with (Cloudflare repeats them in each request).</summary>
+public abstract record VideoSettings
+{
+    [JsonPropertyName("meta")]
+    public JsonElement? Meta { get; init; }
+
+    [JsonPropertyName("creator")]
+    public string? Creator { get; init; }
+
+    [JsonPropertyName("requireSignedURLs")]
+    public bool? RequireSignedUrls { get; init; }
+
+    [JsonPropertyName("allowedOrigins")]
+    public IReadOnlyList<string>? AllowedOrigins { get; init; }
+
+    [JsonPropertyName("thumbnailTimestampPct")]
+    public double? ThumbnailTimestampPct { get; init; }
+
+    [JsonPropertyName("scheduledDeletion")]
+    public DateTimeOffset? ScheduledDeletion { get; init; }
+}
+
 /// <summary>Copy a video from a public URL.</summary>
-public sealed record VideoCopyRequest(
-    [property: JsonPropertyName("url")] Uri Url,
-    [property: JsonPropertyName("meta")] JsonElement? Meta = null,
-    [property: JsonPropertyName("creator")] string? Creator = null,
-    [property: JsonPropertyName("requireSignedURLs")] bool? RequireSignedUrls = null,
-    [property: JsonPropertyName("allowedOrigins")] IReadOnlyList<string>? AllowedOrigins = null,
-    [property: JsonPropertyName("thumbnailTimestampPct")] double? ThumbnailTimestampPct = null,
-    [property: JsonPropertyName("scheduledDeletion")] DateTimeOffset? ScheduledDeletion = null);
+public sealed record VideoCopyRequest([property: JsonPropertyName("url")] Uri Url) : VideoSettings;
 
 /// <summary>Edit a video: only the fields given change.</summary>
-public sealed record VideoUpdateRequest(
-    [property: JsonPropertyName("meta")] JsonElement? Meta = null,
-    [property: JsonPropertyName("creator")] string? Creator = null,
-    [property: JsonPropertyName("requireSignedURLs")] bool? RequireSignedUrls = null,
-    [property: JsonPropertyName("allowedOrigins")] IReadOnlyList<string>? AllowedOrigins = null,
-    [property: JsonPropertyName("thumbnailTimestampPct")] double? ThumbnailTimestampPct = null,
-    [property: JsonPropertyName("scheduledDeletion")] DateTimeOffset? ScheduledDeletion = null,
-    [property: JsonPropertyName("maxDurationSeconds")] int? MaxDurationSeconds = null);
+public sealed record VideoUpdateRequest([property: JsonPropertyName("maxDurationSeconds")] int? MaxDurationSeconds = null) : VideoSettings;
 
 /// <summary>Make a one-time upload URL for a creator.</summary>
 public sealed record DirectUploadRequest(
     [property: JsonPropertyName("maxDurationSeconds")] int MaxDurationSeconds,
-    [property: JsonPropertyName("expiry")] DateTimeOffset? Expiry = null,
-    [property: JsonPropertyName("meta")] JsonElement? Meta = null,
-    [property: JsonPropertyName("creator")] string? Creator = null,
-    [property: JsonPropertyName("requireSignedURLs")] bool? RequireSignedUrls = null,
-    [property: JsonPropertyName("allowedOrigins")] IReadOnlyList<string>? AllowedOrigins = null,
-    [property: JsonPropertyName("thumbnailTimestampPct")] double? ThumbnailTimestampPct = null,
-    [property: JsonPropertyName("scheduledDeletion")] DateTimeOffset? ScheduledDeletion = null);
+    [property: JsonPropertyName("expiry")] DateTimeOffset? Expiry = null) : VideoSettings;
 
 /// <summary>Sign a token for a private video; with no <c>id</c> and <c>pem</c> the server signs.</summary>
 public sealed record SignedTokenRequest(
